@@ -1,0 +1,146 @@
+"""The Whoosh schema and its analyzers.
+
+``title`` and ``body`` are stemmed with positions (phrase queries). ``names`` holds a
+folded copy of the proper-noun-like words of title and body, so that outlets'
+different transliterations ("Deir ez-Zor", "Deir al-Zor", "Deir el-Zour", "Deir
+Ezzor") meet on one token sequence ("deir zor"). Bump ``SCHEMA_VERSION`` whenever
+the schema or an analyzer changes: the index is then rebuilt from the articles.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.analysis import (
+    LowercaseFilter,
+    RegexTokenizer,
+    StemmingAnalyzer,
+    Token,
+    Tokenizer,
+)
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+SCHEMA_VERSION = 1
+
+# A word part for name folding: apostrophes stay inside ("Ba'ath"), hyphens split.
+_PART = re.compile(r"\w+(?:['’ʼʻʿʾ‘]\w+)*")
+_ARTICLES = frozenset(
+    "al el ul il ad ed ud ar er as es ash esh at et az ez an en".split()
+)
+# Arabic definite-article forms that outlets write before a hyphen: al-, el-, ez-, ad-...
+_ARTICLE_HYPHEN = re.compile(r"^(?:al|el|ul|il|ad|ed|ud|ar|er|as|es|ash|esh|at|et|az|ez|an|en)-")
+# The article fused into a doubled sun letter: "Ezzor", "Assad", "Arrashid".
+_ARTICLE_FUSED = re.compile(r"^[ae]([dtsznrl])\1(?=\w{2,})")
+_APOSTROPHES = re.compile("['’ʼʻʿʾ‘]")
+_DOUBLED = re.compile(r"(\w)\1+")
+
+
+def fold_name(word: str) -> str:
+    """Fold one (possibly hyphenated) word to its transliteration key.
+
+    Lowercase, accents off, Arabic article prefix off, apostrophes and hyphens out,
+    doubled letters single, "ou" as "o": "ez-Zor", "al-Zor", "el-Zour" and "Ezzor"
+    all give "zor".
+    """
+    text = unicodedata.normalize("NFKD", word.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _ARTICLE_HYPHEN.sub("", text)
+    text = _ARTICLE_FUSED.sub(r"\1", text)
+    text = _APOSTROPHES.sub("", text).replace("-", "")
+    text = _DOUBLED.sub(r"\1", text)
+    return text.replace("ou", "o")
+
+
+class NameTokenizer(Tokenizer):  # type: ignore[misc]
+    """Tokens for ``names``: proper-noun-like words, folded by :func:`fold_name`.
+
+    Hyphenated compounds are split; an Arabic article part ("ez" in "Deir-ez-Zor")
+    is dropped and marks the next part as a name. At index time only capitalised or
+    article-marked parts are kept (positions are preserved, so phrases still work);
+    at query time every part is kept, since users type lowercase.
+    """
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        after_article = False
+        for match in _PART.finditer(value):
+            part = match.group()
+            end = match.end()
+            if end < len(value) and value[end] == "-" and part.lower() in _ARTICLES:
+                # "ez-" / "al-": not a word of its own, but the next part is a name.
+                after_article = True
+                continue
+            keep = mode == "query" or after_article or part[:1].isupper()
+            after_article = False
+            position = pos
+            pos += 1
+            if not keep:
+                continue
+            folded = fold_name(part)
+            if not folded:
+                continue
+            t.text = folded
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = part
+            if positions:
+                t.pos = position
+            if chars:
+                t.startchar = start_char + match.start()
+                t.endchar = start_char + match.end()
+            yield t
+
+
+def text_analyzer() -> Any:
+    """The analyzer of ``title`` and ``body``: words, lowercase, stop words, stemming."""
+    return StemmingAnalyzer(minsize=1, stoplist=None)
+
+
+def name_analyzer() -> Any:
+    """The analyzer of ``names``: hyphenated words kept whole, then folded."""
+    return NameTokenizer()
+
+
+def label_analyzer() -> Any:
+    """The analyzer of ``source`` and ``author``: lowercase words, no stemming."""
+    return RegexTokenizer(r"\w+(?:[.'’-]\w+)*") | LowercaseFilter()
+
+
+def build_schema() -> Schema:
+    """The schema of a library's index."""
+    return Schema(
+        id=ID(stored=True, unique=True),
+        path=ID(stored=True),
+        title=TEXT(
+            stored=True, analyzer=text_analyzer(), phrase=True, field_boost=2.5, spelling=True
+        ),
+        body=TEXT(stored=True, analyzer=text_analyzer(), phrase=True, spelling=True),
+        names=TEXT(analyzer=name_analyzer(), phrase=True, field_boost=0.8),
+        source=TEXT(stored=True, analyzer=label_analyzer(), phrase=True),
+        source_facet=ID(sortable=True),
+        author=TEXT(stored=True, analyzer=label_analyzer(), phrase=True),
+        published=DATETIME(stored=True, sortable=True),
+        month=ID(sortable=True),
+        tags=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        url=STORED,
+        inferred=STORED,
+        warnings=STORED,
+        content_hash=STORED,
+    )
