@@ -71,6 +71,7 @@ class FileResult:
     path: Path
     articles: list[Article] = field(default_factory=list)
     skipped: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 class FormatError(Exception):

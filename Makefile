@@ -1,0 +1,33 @@
+# Two commands for a fresh machine with Python 3.11+, git and make:
+#   make run    install briefing into .venv and open it on the bundled sample corpus
+#   make test   install the test dependencies into .venv and run the whole suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint typecheck unit bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+run: $(BIN)/python
+	$(BIN)/python -m pip install --quiet .
+	$(BIN)/briefing
+
+test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/ruff check briefing tests bench
+	$(BIN)/ruff format --check briefing tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2 -q
+
+unit: $(BIN)/python
+	$(BIN)/pytest -q tests/unit
+
+bench: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

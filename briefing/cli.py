@@ -1,0 +1,511 @@
+"""The ``briefing`` command: the app with no subcommand, and a headless CLI for the rest.
+
+Exit codes: 0 success (also a search with no hits), 2 usage errors, 1 other failures.
+Every error is one line on stderr; no traceback reaches the user for anything they did.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO, Any, NoReturn
+
+from briefing import __version__, locations
+from briefing.corpus.model import Article
+from briefing.index.library import (
+    DEFAULT_LIBRARY,
+    LibraryError,
+    check_name,
+    library_names,
+    load_library,
+)
+from briefing.index.store import IndexBusy, IndexUnavailable, IngestReport, Progress
+from briefing.search.engine import ArticleNotFound, WhooshEngine
+from briefing.search.model import Filters, Hit, SearchResult, Snippet
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A bad argument value; exits 2 with one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (argparse prints the whole usage by default)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"briefing: error: {message} (see `{self.prog} --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--library",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help=f"the library to use (default: {DEFAULT_LIBRARY!r}, the bundled sample corpus)",
+    )
+    parser = _Parser(
+        prog="briefing",
+        description="Search and compare how several outlets report the same events.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"briefing {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser(
+        "index",
+        parents=[common],
+        help="add folders or files to the library and (re)index it",
+        description="Add folders or files to the library, then index what is new, changed "
+        "or deleted. With no PATH, re-index the library's folders.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", type=Path)
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    p = sub.add_parser(
+        "search",
+        parents=[common],
+        help="search the library",
+        description='Search across every outlet. Query syntax: words (all must match), "a '
+        'phrase", OR, NOT or -word, strik*, strikse~, title: source: author: tag: date:2024-02, '
+        "date:>2024-01-01, date:[2024-01-01 TO 2024-03-01].",
+    )
+    p.add_argument("query", nargs="+", help="the query (quote it in the shell)")
+    p.add_argument("--source", action="append", default=[], metavar="S", help="only this outlet")
+    p.add_argument("--since", metavar="DATE", help="published on or after (YYYY[-MM[-DD]])")
+    p.add_argument("--until", metavar="DATE", help="published on or before (YYYY[-MM[-DD]])")
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="hits to show (default 10)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("list", parents=[common], help="list every article")
+    p.add_argument("--source", metavar="S", help="only articles from this outlet")
+    p.add_argument("--json", action="store_true", help='print {"articles": [...]}')
+
+    p = sub.add_parser("show", parents=[common], help="show one article with its text")
+    p.add_argument("id", help="an article id, or its unique start (e.g. 002)")
+    p.add_argument("--json", action="store_true", help="print the article as JSON")
+
+    p = sub.add_parser("related", parents=[common], help="articles like this one, other outlets first")
+    p.add_argument("id", help="an article id, or its unique start")
+    p.add_argument("--limit", type=int, default=10, metavar="N")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("sources", parents=[common], help="the outlets and their article counts")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("paths", parents=[common], help="where briefing keeps its files")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        name = check_name(getattr(args, "library", DEFAULT_LIBRARY))
+        if args.command is None:
+            return _overview(name)
+        handler = _COMMANDS[args.command]
+        return handler(args, name)
+    except (UsageError, LibraryError) as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    except (IndexBusy, IndexUnavailable, ArticleNotFound) as exc:
+        return _fail(str(exc), EXIT_FAILURE)
+    except OSError as exc:
+        return _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), EXIT_FAILURE)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except BrokenPipeError:
+        # The reader of our output went away (`briefing list | head`): not an error.
+        sys.stderr.close()
+        return EXIT_OK
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"briefing: error: {message}", file=sys.stderr)
+    return code
+
+
+# -- commands ------------------------------------------------------------------------
+
+
+def _overview(name: str) -> int:
+    engine = _engine(name)
+    count = len(engine.store.ids())
+    print(f"briefing {__version__}: library {name!r}, {count} articles.")
+    print("Search with `briefing search QUERY`; add folders with `briefing index PATH`.")
+    print("See `briefing --help` for every command.")
+    return EXIT_OK
+
+
+def _cmd_index(args: argparse.Namespace, name: str) -> int:
+    library = load_library(name)
+    added = library.add(list(args.paths))
+    if added or not (library.directory / "library.json").exists():
+        library.save()
+    engine = WhooshEngine(library)
+    bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.json else None
+    try:
+        report = engine.update(bar)
+    finally:
+        if bar:
+            bar.close()
+    if args.json:
+        _print_json({"library": name, **report.to_json()})
+    else:
+        _print_report(name, report, [e.path for e in added])
+    return EXIT_OK
+
+
+def _cmd_search(args: argparse.Namespace, name: str) -> int:
+    if args.limit < 0:
+        raise UsageError("--limit must be 0 or more")
+    filters = Filters(
+        sources=tuple(args.source),
+        since=_parse_date(args.since, "--since", end=False),
+        until=_parse_date(args.until, "--until", end=True),
+    )
+    query = " ".join(args.query)
+    result = _engine(name).search(query, filters, limit=args.limit)
+    if args.json:
+        _print_json(_result_json(result))
+    else:
+        _print_result(result, _Style(sys.stdout))
+    return EXIT_OK
+
+
+def _cmd_list(args: argparse.Namespace, name: str) -> int:
+    articles = _engine(name).articles()
+    if args.source:
+        wanted = args.source.casefold()
+        articles = [a for a in articles if (a.source or "").casefold() == wanted]
+    if args.json:
+        _print_json({"articles": [_article_json(a, body=False) for a in articles]})
+        return EXIT_OK
+    style = _Style(sys.stdout)
+    for a in articles:
+        print(f"{style.bold(a.id)}  {a.title}")
+        print(f"    {_byline(a)}")
+    print(f"{len(articles)} articles")
+    return EXIT_OK
+
+
+def _cmd_show(args: argparse.Namespace, name: str) -> int:
+    engine = _engine(name)
+    article = engine.article(engine.resolve(args.id))
+    if article is None:
+        raise ArticleNotFound(f"no article with id {args.id!r}")
+    if args.json:
+        _print_json(_article_json(article, body=True))
+        return EXIT_OK
+    style = _Style(sys.stdout)
+    print(style.bold(article.title))
+    print(_byline(article))
+    print(f"id: {article.id}")
+    print(f"path: {article.path}")
+    if article.url:
+        print(f"url: {article.url}")
+    if article.inferred:
+        print(f"inferred from the text: {', '.join(sorted(article.inferred))}")
+    for warning in article.warnings:
+        print(f"warning: {warning}")
+    print()
+    print(article.body)
+    return EXIT_OK
+
+
+def _cmd_related(args: argparse.Namespace, name: str) -> int:
+    engine = _engine(name)
+    article_id = engine.resolve(args.id)
+    hits = engine.related(article_id, limit=args.limit)
+    if args.json:
+        _print_json({"id": article_id, "related": [_hit_json(h) for h in hits]})
+        return EXIT_OK
+    style = _Style(sys.stdout)
+    for n, hit in enumerate(hits, 1):
+        print(f"{n:>2}. {style.bold(hit.title)}")
+        print(f"    {_hit_byline(hit)}  {style.dim(hit.id)}")
+    if not hits:
+        print("No related articles.")
+    return EXIT_OK
+
+
+def _cmd_sources(args: argparse.Namespace, name: str) -> int:
+    counts = _engine(name).store.source_counts()
+    if args.json:
+        _print_json({"sources": counts})
+        return EXIT_OK
+    for source, count in counts.items():
+        print(f"{count:>6}  {source}")
+    return EXIT_OK
+
+
+def _cmd_paths(args: argparse.Namespace, name: str) -> int:
+    names = sorted(set(library_names()) | {name})
+    libraries = {}
+    for lib_name in names:
+        library = load_library(lib_name, create=True)
+        libraries[lib_name] = {
+            "directory": str(library.directory),
+            "index": str(library.index_dir),
+            "notes": str(library.notes_path),
+            "folders": [str(e.resolved()) for e in library.entries],
+        }
+    data = {
+        "data": str(locations.data_dir()),
+        "config": str(locations.config_file()),
+        "library": name,
+        "libraries": libraries,
+    }
+    if args.json:
+        _print_json(data)
+        return EXIT_OK
+    print(f"data:    {data['data']}")
+    print(f"config:  {data['config']}")
+    for lib_name, info in libraries.items():
+        mark = " (current)" if lib_name == name else ""
+        print(f"library {lib_name!r}{mark}:")
+        print(f"  index:   {info['index']}")
+        print(f"  notes:   {info['notes']}")
+        for folder in info["folders"]:
+            print(f"  folder:  {folder}")
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "index": _cmd_index,
+    "search": _cmd_search,
+    "list": _cmd_list,
+    "show": _cmd_show,
+    "related": _cmd_related,
+    "sources": _cmd_sources,
+    "paths": _cmd_paths,
+}
+
+
+# -- helpers -------------------------------------------------------------------------
+
+
+def _engine(name: str) -> WhooshEngine:
+    library = load_library(name, create=False)
+    if not library.entries:
+        raise LibraryError(f"library {name!r} is empty; add folders with `briefing index PATH`")
+    return WhooshEngine(library)
+
+
+def _parse_date(text: str | None, option: str, end: bool) -> date | None:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; a partial date covers its whole span."""
+    if text is None:
+        return None
+    parts = text.strip().split("-")
+    try:
+        numbers = [int(p) for p in parts]
+        if len(numbers) == 3:
+            return date(*numbers)
+        if len(numbers) == 2:
+            year, month = numbers
+            day = calendar.monthrange(year, month)[1] if end else 1
+            return date(year, month, day)
+        if len(numbers) == 1:
+            return date(numbers[0], 12, 31) if end else date(numbers[0], 1, 1)
+    except (ValueError, calendar.IllegalMonthError):
+        pass
+    raise UsageError(f"{option}: {text!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _article_json(article: Article, body: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "source": article.source,
+        "author": article.author,
+        "published": _iso(article.published),
+        "url": article.url,
+        "path": article.path,
+        "tags": list(article.tags),
+        "inferred": sorted(article.inferred),
+        "warnings": list(article.warnings),
+    }
+    if body:
+        data["body"] = article.body
+    return data
+
+
+def _snippet_json(snippet: Snippet) -> dict[str, Any]:
+    return {"text": snippet.text, "highlights": [list(span) for span in snippet.highlights]}
+
+
+def _hit_json(hit: Hit) -> dict[str, Any]:
+    return {
+        "id": hit.id,
+        "title": hit.title,
+        "source": hit.source,
+        "author": hit.author,
+        "published": _iso(hit.published),
+        "score": round(hit.score, 4),
+        "path": hit.path,
+        "url": hit.url,
+        "snippets": [_snippet_json(s) for s in hit.snippets],
+    }
+
+
+def _result_json(result: SearchResult) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "total": result.total,
+        "hits": [_hit_json(h) for h in result.hits],
+        "facets": result.facets,
+        "suggestion": result.suggestion,
+        "notices": list(result.notices),
+        "variants": list(result.variants),
+        "elapsed": round(result.elapsed, 4),
+    }
+
+
+def _byline(article: Article) -> str:
+    def mark(field: str, value: str) -> str:
+        return f"{value}*" if field in article.inferred else value
+
+    parts = [
+        mark("source", article.source or "unknown source"),
+        mark("author", article.author or "unknown author"),
+        mark("published", _iso(article.published) or "undated"),
+    ]
+    return " · ".join(parts)
+
+
+def _hit_byline(hit: Hit) -> str:
+    return " · ".join([hit.source or "unknown source", _iso(hit.published) or "undated"])
+
+
+@dataclass
+class _Style:
+    """ANSI styling on a terminal (unless NO_COLOR), plain text when piped."""
+
+    stream: IO[str]
+
+    def __post_init__(self) -> None:
+        self.enabled = self.stream.isatty() and not os.environ.get("NO_COLOR")
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+
+    def bold(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def dim(self, text: str) -> str:
+        return self._wrap("2", text)
+
+    def mark(self, text: str) -> str:
+        return self._wrap("1;33", text)
+
+
+def _highlighted(snippet: Snippet, style: _Style) -> str:
+    out, last = [], 0
+    for start, end in snippet.highlights:
+        out.append(snippet.text[last:start])
+        out.append(style.mark(snippet.text[start:end]))
+        last = end
+    out.append(snippet.text[last:])
+    return "".join(out)
+
+
+def _print_result(result: SearchResult, style: _Style) -> None:
+    for notice in result.notices:
+        print(style.dim(f"note: {notice}"))
+    for n, hit in enumerate(result.hits, 1):
+        print(f"{n:>2}. {style.bold(hit.title)}")
+        print(f"    {_hit_byline(hit)}  {style.dim(hit.id)}")
+        for snippet in hit.snippets:
+            print(f"    {_highlighted(snippet, style)}")
+        print()
+    shown = len(result.hits)
+    summary = f"{result.total} hits" + (f", showing {shown}" if shown < result.total else "")
+    print(f"{summary} ({result.elapsed * 1000:.0f} ms)")
+    if result.total == 0 and result.suggestion:
+        print(f"Did you mean: {result.suggestion}")
+    sources = result.facets.get("source", {})
+    if sources:
+        print("Sources: " + ", ".join(f"{name} ({count})" for name, count in sources.items()))
+    months = result.facets.get("month", {})
+    if months:
+        print("Months:  " + ", ".join(f"{m} ({c})" for m, c in sorted(months.items())))
+
+
+def _print_report(name: str, report: IngestReport, added_paths: list[str]) -> None:
+    for path in added_paths:
+        print(f"Added {path} to library {name!r}.")
+    for notice in report.notices:
+        print(f"note: {notice}")
+    print(
+        f"Library {name!r}: {report.total_articles} articles. This run: {report.added} added, "
+        f"{report.updated} updated, {report.removed} removed; {report.files_read} files read, "
+        f"{report.unchanged_files} unchanged ({report.elapsed:.1f} s)."
+    )
+    if report.skipped:
+        print(f"Skipped {len(report.skipped)} files:")
+        for problem in report.skipped[:50]:
+            print(f"  {problem.path}: {problem.reason}")
+        if len(report.skipped) > 50:
+            print(f"  … and {len(report.skipped) - 50} more (see `briefing index --json`)")
+    if report.duplicates:
+        print(f"Duplicates {len(report.duplicates)} (identical text, indexed once):")
+        for dup, original in report.duplicates[:20]:
+            print(f"  {dup} = {original}")
+        if len(report.duplicates) > 20:
+            print(f"  … and {len(report.duplicates) - 20} more (see `briefing index --json`)")
+
+
+class _ProgressBar:
+    """A one-line progress bar with ETA on a terminal's stderr."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.drawn = False
+
+    def __call__(self, progress: Progress) -> None:
+        now = time.monotonic()
+        if progress.done < progress.total and now - self.last < 0.1:
+            return
+        self.last = now
+        total = max(progress.total, 1)
+        width = 30
+        filled = int(width * progress.done / total)
+        elapsed = now - self.started
+        eta = ""
+        if 0 < progress.done < progress.total:
+            eta = f" ETA {elapsed / progress.done * (progress.total - progress.done):.0f}s"
+        line = (
+            f"\r[{'#' * filled}{'-' * (width - filled)}] {progress.done}/{progress.total} files"
+            f" {progress.articles} articles{eta}"
+        )
+        self.stream.write(line.ljust(72))
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\r" + " " * 72 + "\r")
+            self.stream.flush()

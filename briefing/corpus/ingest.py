@@ -1,0 +1,229 @@
+"""Files to clean articles: walk folders safely, read each file, normalise what it gives.
+
+Nothing here trusts the folder: symbolic links that leave it are not followed, only
+regular files are opened, sizes are capped, and a file that fails gives a one-line
+reason for that file alone while the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from briefing.corpus.formats import is_supported, read_drafts
+from briefing.corpus.model import Article, Draft, FileResult, FormatError
+from briefing.corpus.plaintext import clean_body, parse_pasted
+from briefing.corpus.sanitize import sanitize_line, sanitize_text
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_BODY_CHARS = 2_000_000
+_SAFE_KEY = re.compile(r"[\w.:-]{1,40}")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file found under a library entry: where it is and what id prefix it gets."""
+
+    path: Path
+    label: str
+    relpath: str
+
+    @property
+    def id_base(self) -> str:
+        """The stable id of the file's article (before any multi-article item key)."""
+        return f"{self.label}/{self.relpath}"
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A path that was not read, and why."""
+
+    path: Path
+    reason: str
+
+
+def walk(root: Path, label: str) -> Iterator[SourceFile | Skip]:
+    """Yield the readable files under ``root`` (a folder or a single file), sorted.
+
+    Hidden files and folders (names starting with ".") are passed over silently;
+    symbolic links that point outside ``root``, FIFOs, sockets and devices are
+    reported as skips and never opened.
+    """
+    try:
+        root_real = root.resolve(strict=True)
+    except OSError as exc:
+        yield Skip(root, f"cannot open: {exc.strerror or exc}")
+        return
+    if root_real.is_file():
+        yield from _check_file(root, root.name, label, root_real.parent)
+        return
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            yield from _check_file(path, rel, label, root_real)
+        # Symbolic links to folders are listed in dirnames but os.walk does not enter
+        # them; say so when they lead outside the folder.
+        for name in dirnames:
+            sub = Path(dirpath) / name
+            if sub.is_symlink() and not _inside(sub, root_real):
+                yield Skip(sub, "symbolic link leads outside the folder; not followed")
+
+
+def _inside(path: Path, root_real: Path) -> bool:
+    try:
+        return path.resolve(strict=True).is_relative_to(root_real)
+    except (OSError, RuntimeError):
+        return False
+
+
+def _check_file(path: Path, rel: str, label: str, root_real: Path) -> Iterator[SourceFile | Skip]:
+    try:
+        info = path.lstat()
+    except OSError as exc:
+        yield Skip(path, f"cannot read: {exc.strerror or exc}")
+        return
+    if stat.S_ISLNK(info.st_mode):
+        if not _inside(path, root_real):
+            yield Skip(path, "symbolic link leads outside the folder; not followed")
+            return
+        try:
+            info = path.stat()
+        except OSError as exc:
+            yield Skip(path, f"broken symbolic link: {exc.strerror or exc}")
+            return
+    if not stat.S_ISREG(info.st_mode):
+        yield Skip(path, "not a regular file (FIFO, socket or device)")
+        return
+    if not is_supported(path):
+        yield Skip(path, f"unsupported file type {path.suffix or '(no extension)'}")
+        return
+    yield SourceFile(path, label, rel)
+
+
+def ingest_file(source: SourceFile) -> FileResult:
+    """Read one file into articles; problems become ``skipped`` or article warnings."""
+    result = FileResult(path=source.path)
+    try:
+        data = _read_capped(source.path)
+    except _TooLarge as exc:
+        result.skipped = str(exc)
+        return result
+    except OSError as exc:
+        result.skipped = f"cannot read: {exc.strerror or exc}"
+        return result
+    try:
+        drafts = read_drafts(data, source.path)
+    except FormatError as exc:
+        result.skipped = sanitize_line(str(exc)) or "unreadable file"
+        return result
+    except (RecursionError, MemoryError):
+        result.skipped = "file too deeply nested or too large to parse"
+        return result
+    except Exception as exc:  # a parser bug must not stop the batch: report, go on
+        result.skipped = f"could not parse ({type(exc).__name__})"
+        return result
+    for n, draft in enumerate(drafts):
+        try:
+            article = normalise(draft, source, n)
+        except Exception as exc:  # same: one bad item, not the whole file
+            result.warnings.append(f"item {n + 1} dropped: could not clean ({type(exc).__name__})")
+            continue
+        if article is not None:
+            result.articles.append(article)
+    if not result.articles and result.skipped is None:
+        result.skipped = "no article text found"
+    return result
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _read_capped(path: Path) -> bytes:
+    # O_NONBLOCK: should the file have become a FIFO since it was checked, the open
+    # does not hang waiting for a writer.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise _TooLarge("not a regular file (FIFO, socket or device)")
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _TooLarge(f"file larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; not read")
+    return data
+
+
+def normalise(draft: Draft, source: SourceFile, n: int = 0) -> Article | None:
+    """Sanitise, clean and identify one draft; None when it holds no article text."""
+    warnings = list(draft.warnings)
+    inferred = set(draft.inferred)
+    body = sanitize_text(draft.body)
+    if draft.plain:
+        pasted = parse_pasted(body)
+        body = pasted.body
+        warnings.extend(pasted.warnings)
+        filled = {}
+        for name in ("title", "source", "author", "published"):
+            if getattr(draft, name) is None and getattr(pasted, name) is not None:
+                filled[name] = getattr(pasted, name)
+                if name in pasted.inferred:
+                    inferred.add(name)
+        draft = replace(draft, **filled)
+    else:
+        body, cleaned = clean_body(body)
+        warnings.extend(cleaned)
+    body = body.strip()
+    title = sanitize_line(draft.title or "")
+    if not body and not title:
+        return None
+    if not title:
+        title = sanitize_line(source.path.stem.replace("_", " ")) or source.path.name
+        inferred.add("title")
+        warnings.append("no title found; using the file name")
+    if len(body) > MAX_BODY_CHARS:
+        cut = body.rfind("\n\n", 0, MAX_BODY_CHARS)
+        body = body[: cut if cut > MAX_BODY_CHARS // 2 else MAX_BODY_CHARS]
+        warnings.append(f"text capped at {MAX_BODY_CHARS // 1_000_000} MB")
+    if not body:
+        warnings.append("no article text; only the title is indexed")
+    article_id = source.id_base
+    if draft.key is not None:
+        article_id += "#" + _item_key(draft.key, n)
+    tags = tuple(dict.fromkeys(t for t in (sanitize_line(t).lower() for t in draft.tags) if t))
+    return Article(
+        id=article_id,
+        title=title,
+        source=sanitize_line(draft.source or "") or None,
+        author=sanitize_line(draft.author or "") or None,
+        published=draft.published,
+        url=sanitize_line(draft.url or "") or None,
+        body=body,
+        path=str(source.path),
+        tags=tags,
+        inferred=frozenset(inferred),
+        warnings=tuple(sanitize_line(w) for w in dict.fromkeys(warnings) if w),
+        content_hash=content_hash(body or title),
+    )
+
+
+def _item_key(key: str, n: int) -> str:
+    key = sanitize_line(key)
+    if _SAFE_KEY.fullmatch(key):
+        return key
+    if not key:
+        return f"item-{n + 1}"
+    return hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:12]
+
+
+def content_hash(body: str) -> str:
+    """A fingerprint of the article text, blind to spacing, for finding duplicates."""
+    folded = " ".join(body.split()).casefold()
+    return hashlib.sha256(folded.encode("utf-8", "replace")).hexdigest()

@@ -1,0 +1,487 @@
+"""Build and keep a library's Whoosh index: incremental, one writer, never trusted blindly.
+
+The index is a cache in the data directory; the articles are the truth. A manifest
+(SQLite) records which file gave which articles at which size and mtime, so an
+update of an unchanged folder only stats files. Work is committed in batches: a long
+build is searchable early and a killed build loses at most the current batch. An
+index whose schema version differs, or that raises anything on open, is moved aside
+and rebuilt from the articles.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.query import Every
+from whoosh.sorting import Count, FieldFacet
+
+from briefing.corpus.ingest import Skip, SourceFile, ingest_file, walk
+from briefing.corpus.model import Article, FileProblem
+from briefing.index.documents import article_to_doc, doc_to_article
+from briefing.index.library import Library, write_atomic
+from briefing.index.schema import SCHEMA_VERSION, build_schema
+
+LOCK_TIMEOUT_ENV = "BRIEFING_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 10.0
+BATCH_ARTICLES = 1000
+BATCH_SECONDS = 3.0
+_META_FILE = "briefing-index.json"
+
+
+class IndexBusy(Exception):
+    """Another process holds the index's write lock for longer than we wait."""
+
+
+class IndexUnavailable(Exception):
+    """The index cannot be opened or built; the message says why in one line."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an update has got, for progress bars."""
+
+    done: int
+    total: int
+    path: str | None = None
+    articles: int = 0
+
+
+@dataclass
+class IngestReport:
+    """What an update did: counts, and every skipped file and duplicate with its reason."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged_files: int = 0
+    files_read: int = 0
+    total_articles: int = 0
+    skipped: list[FileProblem] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[FileProblem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as JSON-ready data."""
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged_files": self.unchanged_files,
+            "files_read": self.files_read,
+            "total_articles": self.total_articles,
+            "skipped": [{"path": p.path, "reason": p.reason} for p in self.skipped],
+            "duplicates": [{"id": d, "duplicate_of": o} for d, o in self.duplicates],
+            "warnings": [{"path": p.path, "warning": p.reason} for p in self.warnings],
+            "notices": list(self.notices),
+            "elapsed": round(self.elapsed, 3),
+        }
+
+
+ProgressCallback = Callable[[Progress], None]
+
+_MANIFEST_SQL = """
+CREATE TABLE IF NOT EXISTS files(
+    path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
+    skipped TEXT, warnings TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE IF NOT EXISTS docs(
+    id TEXT PRIMARY KEY, path TEXT NOT NULL, hash TEXT NOT NULL,
+    indexed INTEGER NOT NULL, dup_of TEXT);
+CREATE INDEX IF NOT EXISTS docs_path ON docs(path);
+CREATE INDEX IF NOT EXISTS docs_hash ON docs(hash);
+"""
+
+
+class IndexStore:
+    """A library's index: open it for reading, update it from the library's folders."""
+
+    def __init__(self, library: Library, lock_timeout: float | None = None) -> None:
+        self.library = library
+        if lock_timeout is None:
+            try:
+                lock_timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
+            except ValueError:
+                lock_timeout = DEFAULT_LOCK_TIMEOUT
+        self.lock_timeout = lock_timeout
+        self._ix: Any = None
+
+    # -- reading ---------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        """Whether an index of the current schema version is on disk."""
+        return self._stored_version() == SCHEMA_VERSION and whoosh_index.exists_in(
+            str(self.library.index_dir)
+        )
+
+    def open(self) -> Any:
+        """The Whoosh index for searching, built first if there is none or it is broken."""
+        if self._ix is not None:
+            return self._ix
+        if not self.exists():
+            self.update()
+        try:
+            self._ix = self._open_checked()
+        except Exception:
+            # Broken between the check and now, or by another process: rebuild once.
+            self.update()
+            try:
+                self._ix = self._open_checked()
+            except Exception as exc:
+                raise IndexUnavailable(f"cannot open the index: {exc}") from exc
+        return self._ix
+
+    def articles(self) -> list[Article]:
+        """Every indexed article, sorted by id."""
+        ix = self.open()
+        with ix.searcher() as searcher:
+            found = [doc_to_article(fields) for fields in searcher.all_stored_fields()]
+        return sorted(found, key=lambda a: a.id)
+
+    def article(self, article_id: str) -> Article | None:
+        """One article by exact id, or None."""
+        ix = self.open()
+        with ix.searcher() as searcher:
+            fields = searcher.document(id=article_id)
+        return doc_to_article(fields) if fields else None
+
+    def ids(self) -> list[str]:
+        """Every indexed article id (read from the term list: no stored fields)."""
+        ix = self.open()
+        with ix.reader() as reader:
+            return [t.decode("utf-8") for t in reader.lexicon("id")]
+
+    def source_counts(self) -> dict[str, int]:
+        """Articles per outlet, most first."""
+        ix = self.open()
+        with ix.searcher() as searcher:
+            results = searcher.search(
+                Every(),
+                limit=None,
+                scored=False,
+                groupedby={"source": FieldFacet("source_facet")},
+                maptype=Count,
+            )
+            counts = results.groups("source")
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]).casefold())))
+
+    def stored_problems(self) -> tuple[list[FileProblem], list[tuple[str, str]]]:
+        """Skipped files and duplicates as of the last update (for the ingest report)."""
+        if not self.library.manifest_path.exists():
+            return [], []
+        with contextlib.closing(self._manifest()) as db:
+            skipped = [
+                FileProblem(p, r)
+                for p, r in db.execute(
+                    "SELECT path, skipped FROM files WHERE skipped IS NOT NULL ORDER BY path"
+                )
+            ]
+            dups = list(
+                db.execute("SELECT id, dup_of FROM docs WHERE indexed = 0 ORDER BY id").fetchall()
+            )
+        return skipped, [(str(a), str(b)) for a, b in dups]
+
+    # -- writing ---------------------------------------------------------------------
+
+    def update(self, progress: ProgressCallback | None = None) -> IngestReport:
+        """Bring the index up to date with the library's folders, under the write lock."""
+        started = time.monotonic()
+        self.library.directory.mkdir(parents=True, exist_ok=True)
+        with writer_lock(self.library.lock_path, self.lock_timeout, self.library.name):
+            report = IngestReport()
+            ix = self._open_or_rebuild(report)
+            with contextlib.closing(self._manifest()) as db:
+                _Updater(ix, db, self.library, report, progress).run()
+            self._ix = None
+        report.elapsed = time.monotonic() - started
+        return report
+
+    def _open_or_rebuild(self, report: IngestReport) -> Any:
+        index_dir = self.library.index_dir
+        version = self._stored_version()
+        if index_dir.exists() and whoosh_index.exists_in(str(index_dir)):
+            if version == SCHEMA_VERSION:
+                try:
+                    return self._open_checked()
+                except Exception as exc:
+                    reason = f"it failed to open ({type(exc).__name__})"
+            else:
+                reason = f"its format changed (version {version} → {SCHEMA_VERSION})"
+            aside = self._move_aside()
+            report.notices.append(f"Index {reason}; moved to {aside.name} and rebuilt.")
+        elif index_dir.exists() and any(index_dir.iterdir()):
+            aside = self._move_aside()
+            report.notices.append(f"Index was incomplete; moved to {aside.name} and rebuilt.")
+        self.library.manifest_path.unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.library.manifest_path}{suffix}").unlink(missing_ok=True)
+        index_dir.mkdir(parents=True, exist_ok=True)
+        ix = whoosh_index.create_in(str(index_dir), build_schema())
+        write_atomic(index_dir / _META_FILE, json.dumps({"schema_version": SCHEMA_VERSION}))
+        return ix
+
+    def _open_checked(self) -> Any:
+        ix = whoosh_index.open_dir(str(self.library.index_dir))
+        with ix.searcher() as searcher:
+            searcher.doc_count()
+            list(searcher.reader().lexicon("id"))[:1]
+        if set(ix.schema.names()) != set(build_schema().names()):
+            raise ValueError("schema fields differ")
+        return ix
+
+    def _stored_version(self) -> int | None:
+        try:
+            meta = json.loads((self.library.index_dir / _META_FILE).read_text(encoding="utf-8"))
+            return int(meta["schema_version"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _move_aside(self) -> Path:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = self.library.directory / f"index.broken-{stamp}"
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = self.library.directory / f"index.broken-{stamp}-{n}"
+        shutil.move(str(self.library.index_dir), str(aside))
+        return aside
+
+    def _manifest(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.library.manifest_path, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(_MANIFEST_SQL)
+        return db
+
+
+@contextlib.contextmanager
+def writer_lock(path: Path, timeout: float, name: str) -> Iterator[None]:
+    """Hold the library's exclusive write lock, waiting at most ``timeout`` seconds."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(
+                        f"the index of library {name!r} is busy: another briefing is "
+                        f"updating it (waited {timeout:g} s); try again when it is done"
+                    ) from None
+                # A lock held by another process can only be polled; flock has no timeout.
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+class _Updater:
+    """One incremental update: walk, diff against the manifest, ingest, commit in batches."""
+
+    def __init__(
+        self,
+        ix: Any,
+        db: sqlite3.Connection,
+        library: Library,
+        report: IngestReport,
+        progress: ProgressCallback | None,
+    ) -> None:
+        self.ix = ix
+        self.db = db
+        self.library = library
+        self.report = report
+        self.progress = progress
+        self.writer: Any = None
+        self.batch_articles = 0
+        self.batch_started = time.monotonic()
+
+    def run(self) -> None:
+        current, walk_skips, missing_roots = self._walk()
+        known = {
+            path: (mtime, size)
+            for path, mtime, size in self.db.execute("SELECT path, mtime_ns, size FROM files")
+        }
+        changed = [
+            sf
+            for path, (sf, mtime, size) in current.items()
+            if known.get(path) != (mtime, size)
+        ]
+        deleted = [
+            p
+            for p in known
+            if p not in current and not any(Path(p).is_relative_to(r) for r in missing_roots)
+        ]
+        changed += self._promotions(deleted, changed, current)
+        self.report.unchanged_files = len(current) - len(changed)
+        total = len(changed)
+        if self.progress:
+            self.progress(Progress(0, total))
+        for path in deleted:
+            self._ensure_writer()
+            self.report.removed += self._drop_file(path)
+            self.db.execute("DELETE FROM files WHERE path = ?", (path,))
+        for n, sf in enumerate(changed, 1):
+            self._ingest(sf, *current[str(sf.path)][1:])
+            if self.progress:
+                self.progress(Progress(n, total, str(sf.path), self.report.added))
+            if self.batch_articles >= BATCH_ARTICLES or (
+                self.batch_articles and time.monotonic() - self.batch_started >= BATCH_SECONDS
+            ):
+                self._commit(final=False)
+        self._reconcile()
+        self._commit(final=True)
+        self._finish_report(walk_skips)
+
+    def _walk(self) -> tuple[dict[str, tuple[SourceFile, int, int]], list[Skip], list[Path]]:
+        current: dict[str, tuple[SourceFile, int, int]] = {}
+        skips: list[Skip] = []
+        missing: list[Path] = []
+        for entry in self.library.entries:
+            root = entry.resolved()
+            if not root.exists():
+                missing.append(root)
+                self.report.notices.append(
+                    f"{root} is missing; its articles stay indexed until it is back or removed"
+                )
+                continue
+            for item in walk(root, entry.label):
+                if isinstance(item, Skip):
+                    skips.append(item)
+                    continue
+                try:
+                    info = item.path.stat()
+                except OSError as exc:
+                    skips.append(Skip(item.path, f"cannot read: {exc.strerror or exc}"))
+                    continue
+                current.setdefault(str(item.path), (item, info.st_mtime_ns, info.st_size))
+        return current, skips, missing
+
+    def _promotions(
+        self,
+        deleted: list[str],
+        changed: list[SourceFile],
+        current: dict[str, tuple[SourceFile, int, int]],
+    ) -> list[SourceFile]:
+        """Files holding duplicates of articles that are about to go: read them again."""
+        leaving = set(deleted) | {str(sf.path) for sf in changed}
+        if not leaving:
+            return []
+        marks = ",".join("?" * len(leaving))
+        rows = self.db.execute(
+            f"SELECT DISTINCT d.path FROM docs d WHERE d.indexed = 0 AND d.hash IN "
+            f"(SELECT hash FROM docs WHERE indexed = 1 AND path IN ({marks}))",
+            tuple(leaving),
+        )
+        again = {p for (p,) in rows if p not in leaving and p in current}
+        return [current[p][0] for p in sorted(again)]
+
+    def _ensure_writer(self) -> None:
+        if self.writer is None:
+            self.writer = self.ix.writer(timeout=5.0, limitmb=128)
+            self.batch_started = time.monotonic()
+
+    def _drop_file(self, path: str) -> int:
+        indexed = self.db.execute(
+            "SELECT COUNT(*) FROM docs WHERE path = ? AND indexed = 1", (path,)
+        ).fetchone()[0]
+        self.writer.delete_by_term("path", path)
+        self.db.execute("DELETE FROM docs WHERE path = ?", (path,))
+        return int(indexed)
+
+    def _ingest(self, sf: SourceFile, mtime_ns: int, size: int) -> None:
+        self._ensure_writer()
+        path = str(sf.path)
+        before = {
+            i for (i,) in self.db.execute("SELECT id FROM docs WHERE path = ? AND indexed = 1", (path,))
+        }
+        self._drop_file(path)
+        result = ingest_file(sf)
+        self.report.files_read += 1
+        after: set[str] = set()
+        for article in result.articles:
+            if article.id in after:
+                result.warnings.append(f"two items share the id {article.id}; kept the first")
+                continue
+            row = self.db.execute(
+                "SELECT id FROM docs WHERE hash = ? AND indexed = 1 AND id != ? LIMIT 1",
+                (article.content_hash, article.id),
+            ).fetchone()
+            if row is not None:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, 0, ?)",
+                    (article.id, path, article.content_hash, row[0]),
+                )
+                continue
+            self.writer.add_document(**article_to_doc(article))
+            self.db.execute(
+                "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, 1, NULL)",
+                (article.id, path, article.content_hash),
+            )
+            after.add(article.id)
+            self.batch_articles += 1
+        self.report.added += len(after - before)
+        self.report.updated += len(after & before)
+        self.report.removed += len(before - after)
+        self.db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+            (path, mtime_ns, size, result.skipped, json.dumps(result.warnings)),
+        )
+
+    def _reconcile(self) -> None:
+        """Drop index documents whose file the manifest does not know (a crash leftover)."""
+        known = {p for (p,) in self.db.execute("SELECT DISTINCT path FROM docs WHERE indexed = 1")}
+        with self.ix.searcher() as searcher:
+            # The term list keeps terms of deleted documents until a merge: check each.
+            orphans = [
+                path
+                for path in (t.decode("utf-8") for t in searcher.reader().lexicon("path"))
+                if path not in known and searcher.document_number(path=path) is not None
+            ]
+        for path in orphans:
+            self._ensure_writer()
+            self.writer.delete_by_term("path", path)
+
+    def _commit(self, final: bool) -> None:
+        if self.writer is not None:
+            # Whoosh first, then the manifest: a crash in between leaves documents the
+            # manifest does not know, which the next update reads again or reconciles.
+            self.writer.commit(merge=final)
+            self.writer = None
+        self.db.commit()
+        self.batch_articles = 0
+        self.batch_started = time.monotonic()
+
+    def _finish_report(self, walk_skips: list[Skip]) -> None:
+        report = self.report
+        report.skipped = [FileProblem(str(s.path), s.reason) for s in walk_skips]
+        for path, reason, warnings in self.db.execute(
+            "SELECT path, skipped, warnings FROM files ORDER BY path"
+        ):
+            if reason is not None:
+                report.skipped.append(FileProblem(path, reason))
+            for warning in json.loads(warnings or "[]"):
+                report.warnings.append(FileProblem(path, warning))
+        report.skipped.sort(key=lambda p: p.path)
+        report.duplicates = [
+            (str(a), str(b))
+            for a, b in self.db.execute("SELECT id, dup_of FROM docs WHERE indexed = 0 ORDER BY id")
+        ]
+        report.total_articles = self.db.execute(
+            "SELECT COUNT(*) FROM docs WHERE indexed = 1"
+        ).fetchone()[0]
