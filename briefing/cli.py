@@ -47,7 +47,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--library",
         metavar="NAME",
@@ -95,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", help="an article id, or its unique start (e.g. 002)")
     p.add_argument("--json", action="store_true", help="print the article as JSON")
 
-    p = sub.add_parser("related", parents=[common], help="articles like this one, other outlets first")
+    p = sub.add_parser(
+        "related", parents=[common], help="articles like this one, other outlets first"
+    )
     p.add_argument("id", help="an article id, or its unique start")
     p.add_argument("--limit", type=int, default=10, metavar="N")
     p.add_argument("--json", action="store_true")

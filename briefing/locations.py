@@ -33,7 +33,9 @@ def data_dir() -> Path:
 def config_dir() -> Path:
     """The directory for the config file."""
     home = _home()
-    return home / "config" if home else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return (
+        home / "config" if home else Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    )
 
 
 def config_file() -> Path:

@@ -81,7 +81,9 @@ class Library:
             if path.is_relative_to(locations.data_dir()) or locations.data_dir().is_relative_to(
                 path
             ):
-                raise LibraryError(f"{raw} holds briefing's own data folder; add a folder of articles")
+                raise LibraryError(
+                    f"{raw} holds briefing's own data folder; add a folder of articles"
+                )
             if any(e.resolved().resolve() == path for e in self.entries):
                 continue
             entry = Entry(str(path), self._free_label(path.name or "root"))

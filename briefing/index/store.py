@@ -318,9 +318,7 @@ class _Updater:
             for path, mtime, size in self.db.execute("SELECT path, mtime_ns, size FROM files")
         }
         changed = [
-            sf
-            for path, (sf, mtime, size) in current.items()
-            if known.get(path) != (mtime, size)
+            sf for path, (sf, mtime, size) in current.items() if known.get(path) != (mtime, size)
         ]
         deleted = [
             p
@@ -408,7 +406,10 @@ class _Updater:
         self._ensure_writer()
         path = str(sf.path)
         before = {
-            i for (i,) in self.db.execute("SELECT id FROM docs WHERE path = ? AND indexed = 1", (path,))
+            i
+            for (i,) in self.db.execute(
+                "SELECT id FROM docs WHERE path = ? AND indexed = 1", (path,)
+            )
         }
         self._drop_file(path)
         result = ingest_file(sf)

@@ -12,7 +12,7 @@ from briefing.corpus.model import Article, FileProblem
 from briefing.index.library import Library
 from briefing.index.store import IndexStore, IngestReport, ProgressCallback
 from briefing.search import searcher
-from briefing.search.model import Filters, Hit, SearchResult
+from briefing.search.model import NO_FILTERS, Filters, Hit, SearchResult
 
 
 class ArticleNotFound(Exception):
@@ -65,7 +65,7 @@ class WhooshEngine:
         return self.store.update(progress)
 
     def search(
-        self, query: str, filters: Filters = Filters(), limit: int = 20, offset: int = 0
+        self, query: str, filters: Filters = NO_FILTERS, limit: int = 20, offset: int = 0
     ) -> SearchResult:
         """Ranked hits with snippets, facets, suggestion and notices."""
         return searcher.search(self.store.open(), query, filters, limit=limit, offset=offset)
@@ -74,7 +74,7 @@ class WhooshEngine:
         """Articles like this one, other outlets first."""
         return searcher.related(self.store.open(), article_id, limit=limit)
 
-    def facets(self, query: str, filters: Filters = Filters()) -> dict[str, dict[str, int]]:
+    def facets(self, query: str, filters: Filters = NO_FILTERS) -> dict[str, dict[str, int]]:
         """Counts of matching articles by source and by month."""
         return searcher.facets(self.store.open(), query, filters)
 

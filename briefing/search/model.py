@@ -57,3 +57,6 @@ class SearchResult:
     notices: tuple[str, ...] = ()
     variants: tuple[str, ...] = ()
     elapsed: float = 0.0
+
+
+NO_FILTERS = Filters()

@@ -1,0 +1,43 @@
+"""Shared fixtures: every test runs against its own data directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPORA = SHARED / "corpora"
+SAMPLE = REPO / "sample_corpus"
+
+
+@pytest.fixture(autouse=True)
+def briefing_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Point briefing's data and config directories at a fresh folder."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("BRIEFING_HOME", str(home))
+    monkeypatch.setenv("BRIEFING_LOCK_TIMEOUT", "2")
+    return home
+
+
+@pytest.fixture
+def corpora() -> Path:
+    """The shared real corpora (read in place, never copied into the project)."""
+    if not CORPORA.is_dir():
+        pytest.skip(f"shared corpora not found at {CORPORA}")
+    return CORPORA
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Create ``files`` (relative path → text or bytes) under ``root``."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root

@@ -1,0 +1,181 @@
+"""The index store: incremental updates, duplicates, rebuilds, one writer, batches."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing.index import store as store_module
+from briefing.index.library import Library, load_library
+from briefing.index.store import IndexBusy, IndexStore, Progress, writer_lock
+from tests.conftest import REPO, SAMPLE, write_files
+
+
+def _library(folder: Path, name: str = "t") -> Library:
+    library = load_library(name)
+    library.add([folder])
+    library.save()
+    return library
+
+
+def _article(n: int, extra: str = "") -> str:
+    return f"Article number {n}\n\nThe body of article {n} mentions topic{n}. {extra}\n"
+
+
+def test_sample_library_builds_and_second_run_only_stats(tmp_path: Path) -> None:
+    folder = shutil.copytree(SAMPLE, tmp_path / "corpus")
+    store = IndexStore(_library(folder))
+    first = store.update()
+    assert (first.added, first.files_read, first.total_articles) == (5, 5, 5)
+    second = store.update()
+    assert (second.added, second.updated, second.removed, second.files_read) == (0, 0, 0, 0)
+    assert second.unchanged_files == 5
+    assert len(store.articles()) == 5
+
+
+def test_new_changed_and_deleted_files(tmp_path: Path) -> None:
+    folder = write_files(tmp_path / "c", {f"a{n}.txt": _article(n) for n in range(3)})
+    store = IndexStore(_library(folder))
+    store.update()
+    (folder / "a0.txt").write_text(_article(0, "Now edited with zebra."), encoding="utf-8")
+    (folder / "a1.txt").unlink()
+    (folder / "a9.txt").write_text(_article(9), encoding="utf-8")
+    report = store.update()
+    assert (report.added, report.updated, report.removed) == (1, 1, 1)
+    assert report.files_read == 2
+    ids = store.ids()
+    assert sorted(ids) == ["c/a0.txt", "c/a2.txt", "c/a9.txt"]
+    assert "zebra" in (store.article("c/a0.txt") or pytest.fail()).body
+
+
+def test_duplicates_are_indexed_once_and_promoted_when_the_original_goes(tmp_path: Path) -> None:
+    folder = write_files(tmp_path / "c", {"a.txt": _article(1), "b.txt": _article(1)})
+    store = IndexStore(_library(folder))
+    report = store.update()
+    assert report.total_articles == 1
+    assert report.duplicates == [("c/b.txt", "c/a.txt")]
+    (folder / "a.txt").unlink()
+    report = store.update()
+    assert store.ids() == ["c/b.txt"]
+    assert report.duplicates == []
+
+
+def test_broken_index_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
+    folder = write_files(tmp_path / "c", {f"a{n}.txt": _article(n) for n in range(3)})
+    library = _library(folder)
+    IndexStore(library).update()
+    for toc in library.index_dir.glob("_MAIN_*.toc"):
+        toc.write_bytes(b"garbage, not a pickle")
+    store = IndexStore(library)
+    report = store.update()
+    assert any("moved to index.broken-" in n for n in report.notices)
+    assert report.total_articles == 3
+    assert len(store.ids()) == 3
+    assert list(library.directory.glob("index.broken-*"))
+
+
+def test_schema_version_change_rebuilds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = write_files(tmp_path / "c", {"a.txt": _article(1)})
+    library = _library(folder)
+    IndexStore(library).update()
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 999)
+    report = IndexStore(library).update()
+    assert any("format changed" in n for n in report.notices)
+    assert report.added == 1
+
+
+def test_open_builds_a_missing_index(tmp_path: Path) -> None:
+    folder = write_files(tmp_path / "c", {"a.txt": _article(1)})
+    store = IndexStore(_library(folder))
+    assert store.ids() == ["c/a.txt"]
+
+
+def test_second_writer_waits_then_reports_busy(tmp_path: Path) -> None:
+    folder = write_files(tmp_path / "c", {"a.txt": _article(1)})
+    library = _library(folder)
+    with writer_lock(library.lock_path, 1, library.name), pytest.raises(IndexBusy, match="busy"):
+        IndexStore(library, lock_timeout=0.2).update()
+
+
+def test_second_writer_cli_exits_nonzero_without_traceback(tmp_path: Path) -> None:
+    folder = write_files(tmp_path / "c", {"a.txt": _article(1)})
+    library = _library(folder)
+    library.directory.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "BRIEFING_LOCK_TIMEOUT": "0.3"}
+    with writer_lock(library.lock_path, 1, library.name):
+        out = subprocess.run(
+            [sys.executable, "-m", "briefing", "--library", "t", "index"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=REPO,
+        )
+    assert out.returncode == 1
+    assert "busy" in out.stderr and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_batches_are_searchable_early(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = write_files(tmp_path / "c", {f"a{n:02}.txt": _article(n) for n in range(12)})
+    monkeypatch.setattr(store_module, "BATCH_ARTICLES", 4)
+    library = _library(folder)
+    seen: list[int] = []
+
+    def progress(p: Progress) -> None:
+        if p.done == 10:
+            # Another reader, mid-build: the first two batches are committed.
+            seen.append(len(IndexStore(library).ids()))
+
+    IndexStore(library).update(progress)
+    assert seen and seen[0] >= 8
+
+
+def test_killed_build_loses_at_most_the_batch_and_recovers(tmp_path: Path) -> None:
+    folder = write_files(tmp_path / "c", {f"a{n:02}.txt": _article(n) for n in range(12)})
+    library = _library(folder)
+    script = (
+        "import os, signal\n"
+        "from briefing.index import store\n"
+        "from briefing.index.library import load_library\n"
+        "store.BATCH_ARTICLES = 4\n"
+        "def progress(p):\n"
+        "    if p.done == 10:\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        "store.IndexStore(load_library('t')).update(progress)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=dict(os.environ))
+    assert out.returncode == -signal.SIGKILL
+    partial = IndexStore(library)
+    assert 8 <= len(partial.ids()) < 12
+    report = IndexStore(library).update()
+    assert report.total_articles == 12
+    assert sorted(IndexStore(library).ids()) == [f"c/a{n:02}.txt" for n in range(12)]
+
+
+def test_missing_folder_keeps_articles(tmp_path: Path) -> None:
+    folder = write_files(tmp_path / "c", {"a.txt": _article(1)})
+    library = _library(folder)
+    IndexStore(library).update()
+    folder.rename(tmp_path / "gone")
+    report = IndexStore(library).update()
+    assert report.removed == 0 and any("missing" in n for n in report.notices)
+    assert IndexStore(library).ids() == ["c/a.txt"]
+
+
+def test_library_settings_survive_and_labels_are_unique(tmp_path: Path) -> None:
+    one = write_files(tmp_path / "x" / "news", {"a.txt": _article(1)})
+    two = write_files(tmp_path / "y" / "news", {"b.txt": _article(2)})
+    library = _library(one)
+    library.add([two])
+    library.save()
+    again = load_library("t")
+    assert [e.label for e in again.entries] == ["news", "news-2"]
+    data = json.loads((again.directory / "library.json").read_text())
+    assert data["name"] == "t"

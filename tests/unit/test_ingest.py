@@ -1,0 +1,134 @@
+"""Ingestion: safe walking, ids, sanitising, caps, per-file failures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from briefing.corpus import ingest
+from briefing.corpus.ingest import Skip, SourceFile, ingest_file, walk
+from briefing.corpus.sanitize import sanitize_line, sanitize_text
+from tests.conftest import SAMPLE, write_files
+
+
+def _walk(root: Path) -> tuple[list[SourceFile], list[Skip]]:
+    files, skips = [], []
+    for item in walk(root, "lib"):
+        (skips if isinstance(item, Skip) else files).append(item)
+    return files, skips
+
+
+def test_sanitize_removes_controls_keeps_newlines_and_tabs() -> None:
+    hostile = "a\x00b\x07c\x1b]0;pwned\x07d\x7fe\x85f\x9bg\u202eh\u2066i\tj\nk\rl"
+    clean = sanitize_text(hostile)
+    assert clean == "abc]0;pwnedde\nfghi\tj\nk\nl"
+    for ch in clean:
+        assert ch in "\n\t" or (ord(ch) >= 0x20 and not 0x7F <= ord(ch) <= 0x9F)
+
+
+def test_sanitize_line_is_one_line_without_invisibles() -> None:
+    assert sanitize_line(" Tit\u200ble\r\nwith\u2028breaks\u202e  ") == "Title with breaks"
+
+
+def test_walk_skips_hidden_unsupported_fifos_and_outside_links(tmp_path: Path) -> None:
+    outside = write_files(tmp_path / "outside", {"secret.txt": "secret text"})
+    root = write_files(
+        tmp_path / "lib",
+        {"a.txt": "A\n\nbody", "sub/b.md": "# B\n\nbody", ".hidden/c.txt": "x", "d.pdf": "x"},
+    )
+    os.symlink(outside / "secret.txt", root / "link.txt")
+    os.symlink(outside, root / "linkdir")
+    os.symlink(root / "a.txt", root / "inside.txt")
+    os.mkfifo(root / "pipe.txt")
+    files, skips = _walk(root)
+    assert [f.relpath for f in files] == ["a.txt", "inside.txt", "sub/b.md"]
+    reasons = {Path(s.path).name: s.reason for s in skips}
+    assert "outside" in reasons["link.txt"]
+    assert "outside" in reasons["linkdir"]
+    assert "not a regular file" in reasons["pipe.txt"]
+    assert "unsupported" in reasons["d.pdf"]
+
+
+def test_ids_are_label_and_relative_path(tmp_path: Path) -> None:
+    root = write_files(tmp_path / "lib", {"x/y.txt": "Title\n\nBody text here."})
+    (sf,) = _walk(root)[0]
+    result = ingest_file(sf)
+    assert [a.id for a in result.articles] == ["lib/x/y.txt"]
+
+
+def test_bad_files_give_one_line_reasons(tmp_path: Path) -> None:
+    root = write_files(
+        tmp_path / "lib",
+        {
+            "empty.txt": "",
+            "binary.txt": bytes(range(256)) * 10,
+            "broken.json": '{"title": "x", "text": ',
+            "good.txt": "Good title\n\nGood body.",
+        },
+    )
+    results = {Path(sf.path).name: ingest_file(sf) for sf in _walk(root)[0]}
+    assert results["good.txt"].articles
+    for name in ("empty.txt", "binary.txt", "broken.json"):
+        assert not results[name].articles
+        assert results[name].skipped and "\n" not in results[name].skipped
+
+
+def test_huge_file_is_refused_and_long_body_capped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 1000)
+    root = write_files(tmp_path / "lib", {"big.txt": "Title\n\n" + "word " * 400})
+    result = ingest_file(_walk(root)[0][0])
+    assert not result.articles and "larger than" in (result.skipped or "")
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 10_000_000)
+    monkeypatch.setattr(ingest, "MAX_BODY_CHARS", 500)
+    result = ingest_file(_walk(root)[0][0])
+    (article,) = result.articles
+    assert len(article.body) <= 500
+    assert any("capped" in w for w in article.warnings)
+
+
+def test_encodings_are_detected(tmp_path: Path) -> None:
+    text = "Café crème à Zürich\n\nLe président a déclaré que la situation était sérieuse."
+    root = write_files(
+        tmp_path / "lib",
+        {
+            "utf16.txt": text.encode("utf-16"),
+            "bom.txt": b"\xef\xbb\xbf" + text.encode("utf-8"),
+            "latin1.txt": text.encode("latin-1"),
+            "cp1252.txt": (text + " \u201cquoted\u201d").encode("cp1252"),
+        },
+    )
+    for sf in _walk(root)[0]:
+        (article,) = ingest_file(sf).articles
+        assert article.title == "Café crème à Zürich", sf.relpath
+        assert "président" in article.body
+
+
+def test_hostile_text_is_sanitised_everywhere(tmp_path: Path) -> None:
+    root = write_files(
+        tmp_path / "lib",
+        {"evil.txt": "[bold]Evil\x1b]0;owned\x07 title\u202e\n\nBody \x1b[31mred\x1b[0m text\x00."},
+    )
+    (article,) = ingest_file(_walk(root)[0][0]).articles
+    for value in (article.title, article.body):
+        assert "\x1b" not in value and "\x07" not in value and "\x00" not in value
+        assert "\u202e" not in value
+    assert article.title.startswith("[bold]Evil")
+
+
+def test_sample_corpus_ingests() -> None:
+    files, skips = _walk(SAMPLE)
+    assert not skips and len(files) == 5
+    articles = [a for sf in files for a in ingest_file(sf).articles]
+    assert len(articles) == 5
+    by_prefix = {a.id.split("/")[-1][:3]: a for a in articles}
+    assert by_prefix["001"].source == "Zero Hedge"
+    assert by_prefix["001"].author == "Tyler Durden"
+    assert str(by_prefix["002"].published) == "2024-05-23"
+    assert str(by_prefix["004"].published) == "2024-02-04"
+    assert "Global Communism" not in by_prefix["001"].body
+    assert ">>Related" not in by_prefix["002"].body
+    assert {"source", "author"} <= by_prefix["001"].inferred
