@@ -126,7 +126,7 @@ def label_analyzer() -> Any:
 def build_schema() -> Schema:
     """The schema of a library's index."""
     return Schema(
-        id=ID(stored=True, unique=True),
+        id=ID(stored=True, unique=True, sortable=True),
         path=ID(stored=True),
         title=TEXT(
             stored=True, analyzer=text_analyzer(), phrase=True, field_boost=2.5, spelling=True

@@ -122,9 +122,11 @@ class IndexStore:
 
     def exists(self) -> bool:
         """Whether an index of the current schema version is on disk."""
-        return self._stored_version() == SCHEMA_VERSION and whoosh_index.exists_in(
-            str(self.library.index_dir)
-        )
+        return self._stored_version() == SCHEMA_VERSION and self._has_toc()
+
+    def _has_toc(self) -> bool:
+        # Whoosh's own exists_in() opens the index, which may raise on a broken one.
+        return any(self.library.index_dir.glob("_MAIN_*.toc"))
 
     def open(self) -> Any:
         """The Whoosh index for searching, built first if there is none or it is broken."""
@@ -158,10 +160,11 @@ class IndexStore:
         return doc_to_article(fields) if fields else None
 
     def ids(self) -> list[str]:
-        """Every indexed article id (read from the term list: no stored fields)."""
+        """Every indexed article id (read from the id column: no stored fields)."""
         ix = self.open()
         with ix.reader() as reader:
-            return [t.decode("utf-8") for t in reader.lexicon("id")]
+            column = reader.column_reader("id")
+            return sorted(str(column[docnum]) for docnum in reader.all_doc_ids())
 
     def source_counts(self) -> dict[str, int]:
         """Articles per outlet, most first."""
@@ -211,7 +214,7 @@ class IndexStore:
     def _open_or_rebuild(self, report: IngestReport) -> Any:
         index_dir = self.library.index_dir
         version = self._stored_version()
-        if index_dir.exists() and whoosh_index.exists_in(str(index_dir)):
+        if self._has_toc():
             if version == SCHEMA_VERSION:
                 try:
                     return self._open_checked()

@@ -1,0 +1,405 @@
+"""Snippets with highlight spans: where a query's matched terms occur in a stored text.
+
+A text is re-analysed with its field's analyzer (stemmed words with character
+offsets) and with the ``names`` analyzer (folded names), and the tokens are compared
+with the terms the query actually matched in the index, wildcard and fuzzy
+expansions included. Phrases are highlighted only where the whole phrase occurs.
+Adjacent matches separated only by whitespace or hyphens become one span, so
+``"precision strikes"`` and "Deir ez-Zor" are each one span.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import query
+
+from briefing.search.model import Snippet
+from briefing.search.query import positive_leaves, typed_words
+
+SNIPPET_CHARS = 200  # target length of a snippet; it ends up about 150-250 characters
+LEAD_CHARS = 200
+ELLIPSIS = "…"
+
+# An Arabic article written before a hyphen ("ez-" in "ez-Zor"): the names analyzer
+# drops it, but it belongs to the highlighted name.
+_ARTICLE_BEFORE = re.compile(
+    r"(?:^|(?<=[^\w'’]))(?:al|el|ul|il|ad|ed|ud|ar|er|as|es|ash|esh|at|et|az|ez|an|en)-$",
+    re.IGNORECASE,
+)
+_JOINER = re.compile(r"[\s\-‐‑–]*")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class FieldTerms:
+    """What to look for in one stored text field and in its ``names`` copy.
+
+    Attributes:
+        terms: analysed (stemmed) terms the query matched in the text field.
+        phrases: analysed phrases (word tuples) the query asked for in the text field.
+        loose: terms of phrases with a slop, highlighted word by word.
+        names: folded ``names`` terms the query matched.
+        name_phrases: folded phrases the query asked for in ``names``.
+        typed_names: the ``names`` terms that stand for words the user typed (not
+            wildcard or fuzzy expansions): the ones that can reveal other spellings.
+    """
+
+    terms: frozenset[str] = frozenset()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    names: frozenset[str] = frozenset()
+    name_phrases: tuple[tuple[str, ...], ...] = ()
+    typed_names: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.phrases or self.names or self.name_phrases)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A highlighted stretch of a text; ``keys`` are the query terms it stands for."""
+
+    start: int
+    end: int
+    keys: frozenset[str]
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class Highlighted:
+    """The matches in one text, and the other spellings of typed names found in it."""
+
+    matches: tuple[Match, ...]
+    variants: tuple[str, ...] = ()
+
+
+def field_terms(q: Any, reader: Any, fieldname: str) -> FieldTerms:
+    """The terms of ``q`` to highlight in ``fieldname`` (``"title"`` or ``"body"``).
+
+    Args:
+        q: the Whoosh query that was searched.
+        reader: the searcher's reader (expansions are looked up in it).
+        fieldname: the stored text field the snippet is cut from.
+    """
+    terms: set[str] = set()
+    phrases: list[tuple[str, ...]] = []
+    names: set[str] = set()
+    name_phrases: list[tuple[str, ...]] = []
+    typed: set[str] = set()
+    for leaf in positive_leaves(q):
+        leaf_field = leaf.field()
+        if leaf_field not in (fieldname, "names"):
+            continue
+        if isinstance(leaf, query.Phrase):
+            words = tuple(str(w) for w in leaf.words)
+            if leaf.slop > 1:
+                # A proximity search: the words need not be adjacent, mark each one.
+                (names if leaf_field == "names" else terms).update(words)
+            elif leaf_field == "names":
+                name_phrases.append(words)
+                typed.update(words)
+            else:
+                phrases.append(words)
+            continue
+        found = {
+            text.decode("utf-8") if isinstance(text, bytes) else str(text)
+            for _, text in leaf.existing_terms(reader, phrases=False, expand=True)
+        }
+        if leaf_field == "names":
+            names.update(found)
+            if isinstance(leaf, query.Term):
+                typed.update(found)
+        else:
+            terms.update(found)
+    return FieldTerms(
+        terms=frozenset(terms),
+        phrases=tuple(dict.fromkeys(phrases)),
+        names=frozenset(names),
+        name_phrases=tuple(dict.fromkeys(name_phrases)),
+        typed_names=frozenset(typed),
+    )
+
+
+@dataclass
+class _Token:
+    pos: int
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(analyzer: Any, text: str, **kwargs: Any) -> list[_Token]:
+    """Tokens with positions and offsets (copied: analyzers reuse one Token object)."""
+    stream = analyzer(text, positions=True, chars=True, mode="index", removestops=False, **kwargs)
+    return [_Token(t.pos, t.text, t.startchar, t.endchar) for t in stream]
+
+
+def _analyse(analyzer: Any, text: str, **kwargs: Any) -> list[_Token]:
+    try:
+        return _tokens(analyzer, text, **kwargs)
+    except (RuntimeError, KeyError):
+        # Whoosh's stemming cache is not thread-safe while it evicts entries; a
+        # private copy of the analyzer (with an empty cache) always works.
+        return _tokens(copy.deepcopy(analyzer), text, **kwargs)
+
+
+def _stemmed(analyzer: Any, text: str, initials: set[str], memo: dict[str, str]) -> list[_Token]:
+    """The analyzer's tokens of ``text``, stemming only the words that may match.
+
+    Stemming every word of every page hit is most of a search's time. The words are
+    split without stemming, and only those whose initial is the initial of a wanted
+    term are stemmed (one at a time, memoised across the page): stemmers only
+    rewrite endings (checked on the whole BBC corpus vocabulary), so another word
+    cannot stem to a wanted term.
+    """
+    has_morph = getattr(analyzer, "has_morph", None)
+    if not (callable(has_morph) and has_morph()):
+        return _analyse(analyzer, text)
+    tokens = _analyse(analyzer, text, no_morph=True)
+    for token in tokens:
+        if token.text[:1] not in initials:
+            continue
+        stem = memo.get(token.text)
+        if stem is None:
+            stems = [t.text for t in analyzer(token.text, mode="index", removestops=False)]
+            stem = memo[token.text] = stems[0] if len(stems) == 1 else token.text
+        token.text = stem
+    return tokens
+
+
+def _phrase_hits(tokens: list[_Token], phrase: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """Start and end offsets of the occurrences of ``phrase`` at consecutive positions."""
+    size = len(phrase)
+    for i in range(len(tokens) - size + 1):
+        if all(
+            tokens[i + j].text == phrase[j] and tokens[i + j].pos == tokens[i].pos + j
+            for j in range(size)
+        ):
+            yield tokens[i].start, tokens[i + size - 1].end
+
+
+def _name_start(text: str, start: int) -> int:
+    """``start`` moved back over an article prefix: "Zor" in "ez-Zor" starts at "ez-"."""
+    before = _ARTICLE_BEFORE.search(text, max(0, start - 5), start)
+    return before.start() if before else start
+
+
+def _joined(text: str, end: int, start: int) -> bool:
+    """Whether only whitespace or hyphens lie between ``end`` and ``start``."""
+    return start <= end or _JOINER.fullmatch(text, end, start) is not None
+
+
+def highlight(
+    text: str,
+    terms: FieldTerms,
+    text_analyzer: Any,
+    name_analyzer: Any,
+    typed: Iterable[str] = (),
+    memo: dict[str, str] | None = None,
+) -> Highlighted:
+    """Find the query's matches in ``text``.
+
+    Args:
+        text: a stored title or body.
+        terms: what the query matched (:func:`field_terms` for the same field).
+        text_analyzer: the field's analyzer (stemming).
+        name_analyzer: the ``names`` field's analyzer (folding).
+        typed: the query's words as typed, lowercase: a name matched through folding
+            whose spelling is not among them is reported in ``variants``.
+        memo: stems of words already seen, to share between the texts of a page.
+
+    Returns:
+        The merged matches in text order, and the other spellings found.
+    """
+    if not text or not terms:
+        return Highlighted(())
+    # (start, end, key, is_name)
+    raw: list[tuple[int, int, str, bool]] = []
+    if terms.terms or terms.phrases:
+        wanted = terms.terms.union(*terms.phrases)
+        initials = {term[:1] for term in wanted}
+        tokens = _stemmed(text_analyzer, text, initials, {} if memo is None else memo)
+        raw.extend((t.start, t.end, t.text, False) for t in tokens if t.text in terms.terms)
+        for phrase in terms.phrases:
+            key = " ".join(phrase)
+            raw.extend((s, e, key, False) for s, e in _phrase_hits(tokens, phrase))
+    typed_spans: list[tuple[int, int]] = []
+    if terms.names or terms.name_phrases:
+        tokens = _analyse(name_analyzer, text)
+        for t in tokens:
+            if t.text in terms.names:
+                start = _name_start(text, t.start)
+                raw.append((start, t.end, t.text, True))
+                if t.text in terms.typed_names:
+                    typed_spans.append((start, t.end))
+        for phrase in terms.name_phrases:
+            key = " ".join(phrase)
+            for s, e in _phrase_hits(tokens, phrase):
+                raw.append((_name_start(text, s), e, key, True))
+                typed_spans.append((_name_start(text, s), e))
+    matches = _merge(text, raw)
+    typed_keys = {_spelling(w) for w in typed}
+    variants = _variants(text, typed_spans, typed_keys) if typed_keys else ()
+    return Highlighted(matches, variants)
+
+
+def _merge(text: str, raw: list[tuple[int, int, str, bool]]) -> tuple[Match, ...]:
+    """Overlapping matches into one, then neighbours joined by whitespace or hyphens.
+
+    A word found both as a stemmed term and as a folded name counts once, under its
+    stemmed key, so the "distinct terms" of a snippet are not inflated.
+    """
+    raw.sort()
+    words: list[tuple[int, int, set[str], set[str]]] = []  # start, end, text keys, name keys
+    for start, end, key, is_name in raw:
+        if words and start < words[-1][1]:
+            last = words[-1]
+            words[-1] = (last[0], max(last[1], end), last[2], last[3])
+        else:
+            words.append((start, end, set(), set()))
+        (words[-1][3] if is_name else words[-1][2]).add(key)
+    merged: list[Match] = []
+    for start, end, text_keys, name_keys in words:
+        keys = frozenset(text_keys or name_keys)
+        if merged and _joined(text, merged[-1].end, start):
+            before = merged[-1]
+            merged[-1] = Match(
+                before.start, max(before.end, end), before.keys | keys, before.count + 1
+            )
+        else:
+            merged.append(Match(start, end, keys))
+    return tuple(merged)
+
+
+def _spelling(word: str) -> str:
+    """A word's spelling for comparison: case and apostrophes do not make a variant
+    ("Game's" is not another spelling of "games")."""
+    return re.sub("['’]", "", word.lower())
+
+
+def _variants(text: str, spans: list[tuple[int, int]], typed: set[str]) -> tuple[str, ...]:
+    """Spellings of typed names as written in ``text`` that differ from what was typed."""
+    groups: list[list[tuple[int, int]]] = []
+    for start, end in sorted(set(spans)):
+        if groups and _joined(text, groups[-1][-1][1], start):
+            groups[-1].append((start, end))
+        else:
+            groups.append([(start, end)])
+    found: dict[str, str] = {}
+    for group in groups:
+        surface = _SPACES.sub(" ", text[group[0][0] : max(e for _, e in group)])
+        if {_spelling(w) for w in typed_words(surface)} <= typed:
+            continue
+        found.setdefault(surface.casefold(), surface)
+    return tuple(found.values())
+
+
+# -- Snippets ----------------------------------------------------------------------------
+
+
+def _snap_start(text: str, start: int, limit: int) -> int:
+    """``start`` moved forward to the beginning of a word, but not past ``limit``."""
+    if start <= 0:
+        return 0
+    if text[start - 1].isspace():
+        return start
+    space = re.compile(r"\s").search(text, start, limit)
+    return space.end() if space else start
+
+
+def _snap_end(text: str, end: int, limit: int) -> int:
+    """``end`` moved back to the end of a word, but not before ``limit``."""
+    if end >= len(text):
+        return len(text)
+    if text[end].isspace():
+        return end
+    cut = max((m.start() for m in re.finditer(r"\s", text[limit:end])), default=None)
+    return limit + cut if cut is not None else end
+
+
+def _window(text: str, start: int, end: int, width: int) -> tuple[int, int]:
+    """A stretch of about ``width`` characters around ``start:end``, at word boundaries."""
+    spare = max(0, width - (end - start))
+    left = start - spare // 2
+    right = end + (spare - spare // 2)
+    if left < 0:
+        right, left = min(len(text), right - left), 0
+    if right > len(text):
+        left, right = max(0, left - (right - len(text))), len(text)
+    return _snap_start(text, left, start), _snap_end(text, right, end)
+
+
+def _clip(text: str, start: int, end: int, matches: Iterable[Match]) -> Snippet:
+    """The snippet ``text[start:end]`` with whitespace runs as single spaces, ellipses at
+    cut ends, and the matches that lie wholly inside as highlight offsets."""
+    segment = text[start:end]
+    out: list[str] = []
+    where: list[int] = []  # where[i]: offset in the output of segment[i]
+    previous_space = True  # also drops leading whitespace
+    for char in segment:
+        if char.isspace():
+            where.append(len(out))
+            if not previous_space:
+                out.append(" ")
+            previous_space = True
+        else:
+            where.append(len(out))
+            out.append(char)
+            previous_space = False
+    where.append(len(out))
+    while out and out[-1] == " ":
+        out.pop()
+    prefix = ELLIPSIS if start > 0 else ""
+    suffix = ELLIPSIS if end < len(text) else ""
+    spans = tuple(
+        (len(prefix) + where[m.start - start], len(prefix) + where[m.end - 1 - start] + 1)
+        for m in matches
+        if m.start >= start and m.end <= end
+    )
+    return Snippet(prefix + "".join(out) + suffix, spans)
+
+
+def snippets(
+    text: str, matches: tuple[Match, ...], count: int, width: int = SNIPPET_CHARS
+) -> tuple[Snippet, ...]:
+    """Up to ``count`` non-overlapping snippets of ``text`` around the best matches.
+
+    Windows with the most distinct matched terms win, then those with the most
+    matches; the snippets come back in text order.
+    """
+    if count <= 0 or not matches:
+        return ()
+    candidates: list[tuple[tuple[int, int, int], int, int]] = []
+    for i, first in enumerate(matches):
+        keys: set[str] = set()
+        total = 0
+        last = i
+        for j in range(i, len(matches)):
+            if matches[j].end - first.start > width and j > i:
+                break
+            keys |= matches[j].keys
+            total += matches[j].count
+            last = j
+        left, right = _window(text, first.start, matches[last].end, width)
+        # Never cut through a highlighted name like "Deir ez-Zor": take it whole.
+        left = min([left, *(m.start for m in matches if m.start < left < m.end)])
+        right = max([right, *(m.end for m in matches if m.start < right < m.end)])
+        candidates.append(((len(keys), total, -i), left, right))
+    candidates.sort(reverse=True)
+    chosen: list[tuple[int, int]] = []
+    for _, left, right in candidates:
+        if all(right <= a or left >= b for a, b in chosen):
+            chosen.append((left, right))
+            if len(chosen) == count:
+                break
+    return tuple(_clip(text, left, right, matches) for left, right in sorted(chosen))
+
+
+def lead_snippet(text: str, width: int = LEAD_CHARS) -> Snippet:
+    """The start of ``text`` as a snippet without highlights."""
+    end = _snap_end(text, min(len(text), width), min(len(text), width // 2))
+    return _clip(text, 0, end, ())

@@ -1,0 +1,317 @@
+"""Search an index: ranked hits with snippets, facet counts, "did you mean", related articles.
+
+Every function opens its own searcher and keeps no state between calls, so the TUI
+can run them in worker threads at the same time.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from whoosh import query as wq
+from whoosh import sorting
+
+from briefing.index.schema import fold_name
+from briefing.search import highlight as hl
+from briefing.search.model import NO_FILTERS, Filters, Hit, SearchResult, Snippet
+from briefing.search.query import (
+    MAX_EXPANSIONS,
+    MAX_QUERY_CHARS,
+    ParsedQuery,
+    parse_query,
+    typed_words,
+)
+
+__all__ = ["MAX_QUERY_CHARS", "facets", "related", "search"]
+
+RELATED_SNIPPET_CHARS = 160
+# Candidates fetched for related(): enough that other outlets can be put first.
+_RELATED_POOL = 3
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def search(
+    ix: Any,
+    query: str,
+    filters: Filters = NO_FILTERS,
+    limit: int = 20,
+    offset: int = 0,
+    snippets: int = 3,
+) -> SearchResult:
+    """Search ``ix`` for ``query``.
+
+    Args:
+        ix: an open Whoosh index of :func:`briefing.index.schema.build_schema`.
+        query: the search box's text (see :mod:`briefing.search.query`).
+        filters: restrictions applied on top of the query (and to the facets).
+        limit: how many hits to return.
+        offset: how many of the best hits to skip (pagination).
+        snippets: up to this many snippets per hit.
+
+    Returns:
+        The page of hits, the total number of matches, facet counts over all of
+        them, a suggestion when nothing matched, notices and other spellings found.
+    """
+    started = time.perf_counter()
+    parsed = parse_query(query, ix.schema, MAX_QUERY_CHARS)
+    if parsed.query is None:
+        return SearchResult(
+            query=query,
+            total=0,
+            notices=parsed.notices,
+            elapsed=time.perf_counter() - started,
+        )
+    limit, offset = max(0, limit), max(0, offset)
+    with ix.searcher() as searcher:
+        results = searcher.search(
+            parsed.query,
+            limit=max(1, offset + limit),
+            filter=filter_query(filters),
+            groupedby=_facet_spec(),
+        )
+        total = len(results)
+        facet_counts = _facet_counts(results)
+        page = list(results[offset : offset + limit]) if limit else []
+        hits, variants = _page_hits(searcher, parsed, page, snippets)
+        suggestion = _suggest(parsed.text, searcher.reader()) if total == 0 else None
+    notices = list(parsed.notices)
+    for label in dict.fromkeys(parsed.capped):
+        notices.append(f"{label} matches too many words; searched the first {MAX_EXPANSIONS}.")
+    if variants:
+        notices.append(f"Also matched spellings: {', '.join(variants)}")
+    return SearchResult(
+        query=query,
+        total=total,
+        hits=tuple(hits),
+        facets=facet_counts,
+        suggestion=suggestion,
+        notices=tuple(notices),
+        variants=tuple(variants),
+        elapsed=time.perf_counter() - started,
+    )
+
+
+def facets(ix: Any, query: str, filters: Filters = NO_FILTERS) -> dict[str, dict[str, int]]:
+    """Counts of the matches of ``query`` (with ``filters``) per source and per month.
+
+    Returns:
+        ``{"source": {name: count}, "month": {"YYYY-MM": count}}`` over every match;
+        sources by count (highest first) then name, months in date order, undated
+        articles left out of ``"month"``.
+    """
+    parsed = parse_query(query, ix.schema, MAX_QUERY_CHARS)
+    if parsed.query is None:
+        return {"source": {}, "month": {}}
+    with ix.searcher() as searcher:
+        results = searcher.search(
+            parsed.query, limit=1, filter=filter_query(filters), groupedby=_facet_spec()
+        )
+        return _facet_counts(results)
+
+
+def related(ix: Any, article_id: str, limit: int = 10) -> list[Hit]:
+    """Articles like ``article_id`` (by the key terms of its text), other outlets first.
+
+    Returns:
+        Up to ``limit`` hits, excluding the article itself: those from other sources
+        first, then those from the same source, each group by score. Empty when the
+        id is unknown.
+    """
+    if limit <= 0:
+        return []
+    with ix.searcher() as searcher:
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return []
+        own = searcher.stored_fields(docnum)
+        text = f"{own.get('title') or ''}\n\n{own.get('body') or ''}".strip()
+        if not text:
+            return []
+        results = searcher.more_like(
+            docnum, "body", text=text, top=limit * _RELATED_POOL, numterms=15
+        )
+        own_source = _source_key(own.get("source"))
+        hits = []
+        for hit in results:
+            fields = hit.fields()
+            lead = hl.lead_snippet(
+                fields.get("body") or fields.get("title") or "", RELATED_SNIPPET_CHARS
+            )
+            hits.append(_hit(fields, hit.score, (lead,) if lead.text else ()))
+    # A missing source is not known to be the same outlet, so it counts as another one.
+    # The sort is stable: each group keeps the score order of the results.
+    hits.sort(key=lambda h: own_source is not None and _source_key(h.source) == own_source)
+    return hits[:limit]
+
+
+def filter_query(filters: Filters) -> Any | None:
+    """The Whoosh filter query for ``filters`` (None when there is nothing to filter)."""
+    parts: list[Any] = []
+    if filters.sources:
+        parts.append(wq.Or([wq.Term("source_facet", name) for name in filters.sources]))
+    if filters.months:
+        parts.append(wq.Or([wq.Term("month", month) for month in filters.months]))
+    if filters.since or filters.until:
+        start = _start_of(filters.since) if filters.since else None
+        end = _start_of(filters.until + timedelta(days=1)) if filters.until else None
+        if end is not None:
+            end -= timedelta(microseconds=1)  # "until" is inclusive: its whole day
+        parts.append(wq.DateRange("published", start, end))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+# -- Helpers ---------------------------------------------------------------------------
+
+
+def _start_of(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day)
+
+
+def _facet_spec() -> dict[str, Any]:
+    return {
+        "source": sorting.FieldFacet("source_facet", maptype=sorting.Count),
+        "month": sorting.FieldFacet("month", maptype=sorting.Count),
+    }
+
+
+def _facet_counts(results: Any) -> dict[str, dict[str, int]]:
+    def counts(name: str) -> dict[str, int]:
+        # Documents without a value (undated articles) come back under None or "".
+        return {
+            key.decode("utf-8") if isinstance(key, bytes) else str(key): int(count)
+            for key, count in results.groups(name).items()
+            if key not in (None, "", b"")
+        }
+
+    sources = counts("source")
+    months = counts("month")
+    return {
+        "source": dict(sorted(sources.items(), key=lambda item: (-item[1], item[0].casefold()))),
+        "month": dict(sorted(months.items())),
+    }
+
+
+def _source_key(source: Any) -> str | None:
+    return str(source).casefold() if source else None
+
+
+def _hit(fields: dict[str, Any], score: float, snippets: tuple[Snippet, ...]) -> Hit:
+    published = fields.get("published")
+    if isinstance(published, datetime):
+        published = published.date()
+    elif not isinstance(published, date):
+        published = None
+    return Hit(
+        id=str(fields.get("id") or ""),
+        title=str(fields.get("title") or ""),
+        source=fields.get("source") or None,
+        author=fields.get("author") or None,
+        published=published,
+        score=float(score),
+        path=str(fields.get("path") or ""),
+        url=fields.get("url") or None,
+        snippets=snippets,
+    )
+
+
+def _page_hits(
+    searcher: Any, parsed: ParsedQuery, page: list[Any], count: int
+) -> tuple[list[Hit], list[str]]:
+    """Hits with snippets for the page, and the other spellings of typed names in them.
+
+    Only the page's stored texts are read and analysed: that is what keeps a search
+    fast on a large library.
+    """
+    schema = searcher.schema
+    reader = searcher.reader()
+    body_terms = hl.field_terms(parsed.query, reader, "body")
+    title_terms = hl.field_terms(parsed.query, reader, "title")
+    typed = typed_words(parsed.text)
+    names = schema["names"].analyzer
+    # Titles are analysed only for other spellings, or when a hit has no body.
+    title_spellings = bool(title_terms.typed_names or title_terms.name_phrases)
+    hits: list[Hit] = []
+    variants: dict[str, str] = {}
+    memo: dict[str, str] = {}  # stems of the page's words, shared by its hits
+    for hit in page:
+        fields = hit.fields()
+        body = str(fields.get("body") or "")
+        title = str(fields.get("title") or "")
+        in_body = hl.highlight(body, body_terms, schema["body"].analyzer, names, typed, memo)
+        found = list(in_body.variants)
+        in_title = None
+        if title_spellings or not body:
+            in_title = hl.highlight(
+                title, title_terms, schema["title"].analyzer, names, typed, memo
+            )
+            found.extend(in_title.variants)
+        for variant in found:
+            variants.setdefault(variant.casefold(), variant)
+        snips: tuple[Snippet, ...] = ()
+        if count > 0:
+            if in_body.matches:
+                snips = hl.snippets(body, in_body.matches, count)
+            elif body:
+                # Matched on the title, source, date...: show how the article starts.
+                snips = (hl.lead_snippet(body),)
+            elif title:
+                matches = in_title.matches if in_title else ()
+                snips = hl.snippets(title, matches, 1) or (hl.lead_snippet(title),)
+        hits.append(_hit(fields, hit.score, snips))
+    return hits, sorted(variants.values(), key=str.casefold)
+
+
+def _suggest(text: str, reader: Any) -> str | None:
+    """``text`` with each plain word that is not in the index replaced by the closest
+    word that is, or None when no word could be corrected."""
+    pieces: list[str] = []
+    last = 0
+    changed = False
+    for token in re.finditer(r"\S+", text):
+        raw = token.group()
+        if raw in _OPERATORS or raw.startswith("-") or re.search(r"[:*?~^]", raw):
+            continue  # syntax, negated words, fields and patterns are left alone
+        for word in _LETTERS.finditer(raw):
+            correction = _correct(word.group(), reader)
+            if correction is None:
+                continue
+            start = token.start() + word.start()
+            pieces.append(text[last:start])
+            pieces.append(correction)
+            last = token.start() + word.end()
+            changed = True
+    if not changed:
+        return None
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _correct(word: str, reader: Any) -> str | None:
+    """The closest indexed word to ``word`` when ``word`` itself is not indexed."""
+    lower = word.lower()
+    if len(lower) < 3:
+        return None
+    spelling_fields = [f for f in ("spell_body", "spell_title") if f in reader.schema]
+    if any((f, lower) in reader for f in spelling_fields) or ("names", fold_name(lower)) in reader:
+        return None
+    for distance in (1, 2):
+        candidates: dict[str, int] = {}
+        for fieldname in spelling_fields:
+            for candidate in reader.terms_within(fieldname, lower, distance, prefix=1):
+                candidate = str(candidate)
+                if candidate != lower and candidate.isalpha():
+                    frequency = int(reader.doc_frequency(fieldname, candidate))
+                    candidates[candidate] = candidates.get(candidate, 0) + frequency
+        if candidates:
+            # The most frequent of the nearest words: the likeliest intended one.
+            best = min(candidates, key=lambda c: (-candidates[c], c))
+            if word.isupper() and len(word) > 1:
+                return best.upper()
+            return best.capitalize() if word[0].isupper() else best
+    return None
