@@ -1,0 +1,5 @@
+"""The index stage: Whoosh schema, documents, libraries, and the incremental store."""
+
+from briefing.index import whoosh_fixes
+
+whoosh_fixes.apply()

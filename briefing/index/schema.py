@@ -9,6 +9,7 @@ the schema or an analyzer changes: the index is then rebuilt from the articles.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -38,6 +39,7 @@ _APOSTROPHES = re.compile("['’ʼʻʿʾ‘]")
 _DOUBLED = re.compile(r"(\w)\1+")
 
 
+@functools.lru_cache(maxsize=65536)
 def fold_name(word: str) -> str:
     """Fold one (possibly hyphenated) word to its transliteration key.
 

@@ -68,15 +68,15 @@ class WhooshEngine:
         self, query: str, filters: Filters = NO_FILTERS, limit: int = 20, offset: int = 0
     ) -> SearchResult:
         """Ranked hits with snippets, facets, suggestion and notices."""
-        return searcher.search(self.store.open(), query, filters, limit=limit, offset=offset)
+        return searcher.search(self.store.shared(), query, filters, limit=limit, offset=offset)
 
     def related(self, article_id: str, limit: int = 10) -> list[Hit]:
         """Articles like this one, other outlets first."""
-        return searcher.related(self.store.open(), article_id, limit=limit)
+        return searcher.related(self.store.shared(), article_id, limit=limit)
 
     def facets(self, query: str, filters: Filters = NO_FILTERS) -> dict[str, dict[str, int]]:
         """Counts of matching articles by source and by month."""
-        return searcher.facets(self.store.open(), query, filters)
+        return searcher.facets(self.store.shared(), query, filters)
 
     def article(self, article_id: str) -> Article | None:
         """One article by exact id."""

@@ -19,7 +19,7 @@ from typing import Any
 from whoosh import query
 
 from briefing.search.model import Snippet
-from briefing.search.query import positive_leaves, typed_words
+from briefing.search.query import positive_leaves, typed_words, written_expansions
 
 SNIPPET_CHARS = 200  # target length of a snippet; it ends up about 150-250 characters
 LEAD_CHARS = 200
@@ -31,7 +31,7 @@ _ARTICLE_BEFORE = re.compile(
     r"(?:^|(?<=[^\w'’]))(?:al|el|ul|il|ad|ed|ud|ar|er|as|es|ash|esh|at|et|az|ez|an|en)-$",
     re.IGNORECASE,
 )
-_JOINER = re.compile(r"[\s\-‐‑–]*")
+_JOINER = re.compile(r"[\s\-‐‑]*")  # whitespace and hyphens (not dashes)
 _SPACES = re.compile(r"\s+")
 
 
@@ -41,8 +41,9 @@ class FieldTerms:
 
     Attributes:
         terms: analysed (stemmed) terms the query matched in the text field.
-        phrases: analysed phrases (word tuples) the query asked for in the text field.
-        loose: terms of phrases with a slop, highlighted word by word.
+        words: words as written (lowercase) that wildcard and fuzzy terms expanded to.
+        phrases: analysed phrases (word tuples) the query asked for in the text field;
+            proximity phrases (``"a b"~3``) are in ``terms`` word by word instead.
         names: folded ``names`` terms the query matched.
         name_phrases: folded phrases the query asked for in ``names``.
         typed_names: the ``names`` terms that stand for words the user typed (not
@@ -50,13 +51,14 @@ class FieldTerms:
     """
 
     terms: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
     phrases: tuple[tuple[str, ...], ...] = ()
     names: frozenset[str] = frozenset()
     name_phrases: tuple[tuple[str, ...], ...] = ()
     typed_names: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.phrases or self.names or self.name_phrases)
+        return bool(self.terms or self.words or self.phrases or self.names or self.name_phrases)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ def field_terms(q: Any, reader: Any, fieldname: str) -> FieldTerms:
         fieldname: the stored text field the snippet is cut from.
     """
     terms: set[str] = set()
+    words: set[str] = set()
     phrases: list[tuple[str, ...]] = []
     names: set[str] = set()
     name_phrases: list[tuple[str, ...]] = []
@@ -95,15 +98,19 @@ def field_terms(q: Any, reader: Any, fieldname: str) -> FieldTerms:
         if leaf_field not in (fieldname, "names"):
             continue
         if isinstance(leaf, query.Phrase):
-            words = tuple(str(w) for w in leaf.words)
+            phrase = tuple(str(w) for w in leaf.words)
             if leaf.slop > 1:
                 # A proximity search: the words need not be adjacent, mark each one.
-                (names if leaf_field == "names" else terms).update(words)
+                (names if leaf_field == "names" else terms).update(phrase)
             elif leaf_field == "names":
-                name_phrases.append(words)
-                typed.update(words)
+                name_phrases.append(phrase)
+                typed.update(phrase)
             else:
-                phrases.append(words)
+                phrases.append(phrase)
+            continue
+        written = written_expansions(leaf, reader)
+        if written is not None:
+            words.update(written)
             continue
         found = {
             text.decode("utf-8") if isinstance(text, bytes) else str(text)
@@ -117,6 +124,7 @@ def field_terms(q: Any, reader: Any, fieldname: str) -> FieldTerms:
             terms.update(found)
     return FieldTerms(
         terms=frozenset(terms),
+        words=frozenset(words),
         phrases=tuple(dict.fromkeys(phrases)),
         names=frozenset(names),
         name_phrases=tuple(dict.fromkeys(name_phrases)),
@@ -126,16 +134,19 @@ def field_terms(q: Any, reader: Any, fieldname: str) -> FieldTerms:
 
 @dataclass
 class _Token:
+    """A token's position, analysed text, offsets and (if known) unstemmed text."""
+
     pos: int
     text: str
     start: int
     end: int
+    word: str = ""
 
 
 def _tokens(analyzer: Any, text: str, **kwargs: Any) -> list[_Token]:
     """Tokens with positions and offsets (copied: analyzers reuse one Token object)."""
     stream = analyzer(text, positions=True, chars=True, mode="index", removestops=False, **kwargs)
-    return [_Token(t.pos, t.text, t.startchar, t.endchar) for t in stream]
+    return [_Token(t.pos, t.text, t.startchar, t.endchar, t.text) for t in stream]
 
 
 def _analyse(analyzer: Any, text: str, **kwargs: Any) -> list[_Token]:
@@ -158,7 +169,7 @@ def _stemmed(analyzer: Any, text: str, initials: set[str], memo: dict[str, str])
     """
     has_morph = getattr(analyzer, "has_morph", None)
     if not (callable(has_morph) and has_morph()):
-        return _analyse(analyzer, text)
+        return _analyse(analyzer, text)  # nothing to stem: text and word agree
     tokens = _analyse(analyzer, text, no_morph=True)
     for token in tokens:
         if token.text[:1] not in initials:
@@ -219,11 +230,15 @@ def highlight(
         return Highlighted(())
     # (start, end, key, is_name)
     raw: list[tuple[int, int, str, bool]] = []
-    if terms.terms or terms.phrases:
+    if terms.terms or terms.words or terms.phrases:
         wanted = terms.terms.union(*terms.phrases)
         initials = {term[:1] for term in wanted}
         tokens = _stemmed(text_analyzer, text, initials, {} if memo is None else memo)
-        raw.extend((t.start, t.end, t.text, False) for t in tokens if t.text in terms.terms)
+        raw.extend(
+            (t.start, t.end, t.text, False)
+            for t in tokens
+            if t.text in terms.terms or t.word in terms.words
+        )
         for phrase in terms.phrases:
             key = " ".join(phrase)
             raw.extend((s, e, key, False) for s, e in _phrase_hits(tokens, phrase))

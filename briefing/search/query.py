@@ -37,7 +37,7 @@ MAX_SCAN = 100_000
 
 DEFAULT_FIELDS = ("title", "body", "names")
 # The stemmed fields; each has an unstemmed twin "spell_<name>" (``spelling=True``)
-# that wildcard and fuzzy terms run against, since patterns and edit distances only
+# that wildcard and fuzzy terms expand against, since patterns and edit distances only
 # make sense on the words as written ("strikes*" must not become "strike*").
 STEMMED_FIELDS = ("title", "body")
 # Field names the user may type (lowercase) and the schema field each one means.
@@ -54,8 +54,8 @@ USER_FIELDS = {
 }
 DATE_FIELDS = ("date", "published")
 
-_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
-_BINARY_OPERATORS = _OPERATORS - {"NOT"}
+OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+_BINARY_OPERATORS = OPERATORS - {"NOT"}
 _FIELD_NAMES = "|".join(sorted({*USER_FIELDS, *DATE_FIELDS}, key=len, reverse=True))
 # A date clause: "date:2024-02", "date:>=2024-01-01", "date:[2024-01 TO 2024-03]".
 _DATE_CLAUSE = re.compile(
@@ -65,7 +65,7 @@ _DATE_CLAUSE = re.compile(
 )
 _DATE = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
 _COMPARISON = re.compile(r"(>=|<=|>|<)\s*(.*)")
-_RANGE = re.compile(r"([\[{])\s*(.*?)\s+TO\s+(.*?)\s*([\]}])|([\[{])\s*TO\s+(.*?)\s*([\]}])")
+_RANGE = re.compile(r"([\[{])\s*(.*?)\s*\bTO\b\s*(.*?)\s*([\]}])")
 _QUOTED = re.compile(r'"[^"]*"')
 _BOOST = re.compile(r"(?<=[^\s(^])\^\d+(?:\.\d+)?(?=[\s)]|$)")
 _FUZZ = re.compile(r"(?<=[^\s(~])~\d?(?:/\d+)?(?=[\s)]|$)")
@@ -115,19 +115,31 @@ class _Bounded:
     label: str
     source_field: str
     capped_log: list[str]
+    # Expansions per reader: whoosh expands a query several times per search (size
+    # estimate, matcher, highlighting) and a leading wildcard scans a whole lexicon.
+    expansions: dict[int, list[str]]
+
+    def written_words(self, ixreader: Any) -> list[str]:
+        """The words as written that this query expands to (at most MAX_EXPANSIONS)."""
+        key = id(ixreader)
+        if key not in self.expansions:
+            words = list(islice(self._expand(ixreader), MAX_EXPANSIONS + 1))
+            if len(words) > MAX_EXPANSIONS:
+                self.capped_log.append(self.label)
+                words = words[:MAX_EXPANSIONS]
+            self.expansions[key] = [
+                w.decode("utf-8") if isinstance(w, bytes) else str(w) for w in words
+            ]
+        return self.expansions[key]
 
     def _btexts(self, ixreader: Any) -> list[str]:
-        words = list(islice(self._expand(ixreader), MAX_EXPANSIONS + 1))
-        if len(words) > MAX_EXPANSIONS:
-            self.capped_log.append(self.label)
-            words = words[:MAX_EXPANSIONS]
-        texts = [w.decode("utf-8") if isinstance(w, bytes) else str(w) for w in words]
+        words = self.written_words(ixreader)
         if self.source_field == self.fieldname:
-            return texts
+            return words
         fieldobj = ixreader.schema[self.fieldname]
         terms: dict[str, None] = {}
-        for text in texts:
-            terms.update(dict.fromkeys(fieldobj.process_text(text, mode="index")))
+        for word in words:
+            terms.update(dict.fromkeys(fieldobj.process_text(word, mode="index")))
         return list(terms)
 
     def _expand(self, ixreader: Any) -> Iterator[bytes | str]:
@@ -135,7 +147,7 @@ class _Bounded:
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
         # Whoosh deep-copies queries while normalising them; the attributes are
-        # immutable except the log, which every copy must share.
+        # immutable except the log and the expansions, which every copy shares.
         return copy.copy(self)
 
 
@@ -175,7 +187,20 @@ def _bounded(cls: type, fieldname: str, text: str, log: list[str], label: str, *
     q.capped_log = log
     q.label = label
     q.source_field = f"spell_{fieldname}" if fieldname in STEMMED_FIELDS else fieldname
+    q.expansions = {}
     return q
+
+
+def written_expansions(leaf: Any, ixreader: Any) -> list[str] | None:
+    """The unstemmed words a wildcard or fuzzy ``leaf`` on a stemmed field expands to.
+
+    None for other queries. Highlighting uses these rather than their stems, so
+    ``strikes*`` marks "strikes" and not every "strike" (the search itself can only
+    match stems: the unstemmed ``spell_`` fields do not record documents).
+    """
+    if isinstance(leaf, _Bounded) and leaf.source_field != leaf.fieldname:
+        return leaf.written_words(ixreader)
+    return None
 
 
 # -- Parser plugins --------------------------------------------------------------------
@@ -315,10 +340,7 @@ def parse_date_value(value: str) -> tuple[datetime | None, datetime | None] | No
         }[operator]
     ranged = _RANGE.fullmatch(value)
     if ranged:
-        if ranged.group(1):
-            opening, low, high, closing = ranged.group(1, 2, 3, 4)
-        else:
-            opening, low, high, closing = ranged.group(5), "", ranged.group(6), ranged.group(7)
+        opening, low, high, closing = ranged.groups()
         start = end = None
         if low:
             low_span = _date_span(low)
@@ -380,6 +402,16 @@ class _Parser(qparser.QueryParser):  # type: ignore[misc]
         if issubclass(termclass, query.Prefix):
             return _bounded(_BoundedPrefix, fieldname, text, self.capped, f"{text}*", boost=boost)
         return _bounded(_BoundedWildcard, fieldname, text, self.capped, text, boost=boost)
+
+    def multitoken_query(
+        self, spec: str, texts: list[str], fieldname: str, termclass: Any, boost: float
+    ) -> Any:
+        """A word that analyses to several tokens ("ez-Zor", "U.S.-led") is a phrase, not
+        an AND of its parts: "al-Zor" should not match any "al" anywhere."""
+        fieldobj = self.schema[fieldname]
+        if spec.lower() == "default" and fieldobj.format.supports("positions"):
+            return self.phraseclass(fieldname, texts, boost=boost)
+        return super().multitoken_query(spec, texts, fieldname, termclass, boost)
 
     def fuzzy_query(self, fieldname: str, text: str, maxdist: int, prefixlength: int) -> Any:
         """A bounded fuzzy query for ``text~`` in ``fieldname``; None if it has no words."""
@@ -507,7 +539,7 @@ def syntax_problem(text: str) -> str | None:
         before = tokens[i - 1] if i else None
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         if token in _BINARY_OPERATORS and (
-            before in (None, "(", *_OPERATORS) or after in (None, ")", *_BINARY_OPERATORS)
+            before in (None, "(", *OPERATORS) or after in (None, ")", *_BINARY_OPERATORS)
         ):
             return f"{token} without a word on each side"
         if token == "NOT" and after in (None, ")", *_BINARY_OPERATORS):
@@ -520,13 +552,18 @@ def syntax_problem(text: str) -> str | None:
 
 
 def plain_words(text: str) -> list[str]:
-    """The words of ``text`` without query syntax (operators, field names, symbols)."""
-    stripped = _FIELD_PREFIX.sub(" ", text)
-    return [word for word in _WORD.findall(stripped) if word not in _OPERATORS]
+    """The words of ``text`` without query syntax (operators, field names, symbols).
+
+    Date clauses go entirely: "garbage" in a bad ``date:garbage`` is no word to look
+    for in the articles.
+    """
+    stripped = _FIELD_PREFIX.sub(" ", _DATE_CLAUSE.sub(" ", text))
+    return [word for word in _WORD.findall(stripped) if word not in OPERATORS]
 
 
 def typed_words(text: str) -> set[str]:
-    """The words of a query as typed, lowercase ("ez-zor" stays one word)."""
+    """The words of a query as typed, lowercase, without field names ("ez-zor" stays one
+    word): other spellings of a name are those that are not among them."""
     return {word.lower() for word in _WORD.findall(_FIELD_PREFIX.sub(" ", text))}
 
 

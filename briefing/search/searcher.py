@@ -20,18 +20,20 @@ from briefing.search.model import NO_FILTERS, Filters, Hit, SearchResult, Snippe
 from briefing.search.query import (
     MAX_EXPANSIONS,
     MAX_QUERY_CHARS,
+    OPERATORS,
     ParsedQuery,
     parse_query,
     typed_words,
 )
 
-__all__ = ["MAX_QUERY_CHARS", "facets", "related", "search"]
+__all__ = ["MAX_QUERY_CHARS", "facets", "filter_query", "related", "search"]
 
 RELATED_SNIPPET_CHARS = 160
 # Candidates fetched for related(): enough that other outlets can be put first.
 _RELATED_POOL = 3
-_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 _LETTERS = re.compile(r"[^\W\d_]+")
+# Longer "words" are not misspellings, and edit-distance automata grow with length.
+_MAX_CORRECTED = 30
 
 
 def search(
@@ -57,16 +59,17 @@ def search(
         them, a suggestion when nothing matched, notices and other spellings found.
     """
     started = time.perf_counter()
-    parsed = parse_query(query, ix.schema, MAX_QUERY_CHARS)
-    if parsed.query is None:
-        return SearchResult(
-            query=query,
-            total=0,
-            notices=parsed.notices,
-            elapsed=time.perf_counter() - started,
-        )
     limit, offset = max(0, limit), max(0, offset)
     with ix.searcher() as searcher:
+        # The searcher's schema: ``ix.schema`` would read the index's table of contents again.
+        parsed = parse_query(query, searcher.schema, MAX_QUERY_CHARS)
+        if parsed.query is None:
+            return SearchResult(
+                query=query,
+                total=0,
+                notices=parsed.notices,
+                elapsed=time.perf_counter() - started,
+            )
         results = searcher.search(
             parsed.query,
             limit=max(1, offset + limit),
@@ -103,10 +106,10 @@ def facets(ix: Any, query: str, filters: Filters = NO_FILTERS) -> dict[str, dict
         sources by count (highest first) then name, months in date order, undated
         articles left out of ``"month"``.
     """
-    parsed = parse_query(query, ix.schema, MAX_QUERY_CHARS)
-    if parsed.query is None:
-        return {"source": {}, "month": {}}
     with ix.searcher() as searcher:
+        parsed = parse_query(query, searcher.schema, MAX_QUERY_CHARS)
+        if parsed.query is None:
+            return {"source": {}, "month": {}}
         results = searcher.search(
             parsed.query, limit=1, filter=filter_query(filters), groupedby=_facet_spec()
         )
@@ -275,7 +278,7 @@ def _suggest(text: str, reader: Any) -> str | None:
     changed = False
     for token in re.finditer(r"\S+", text):
         raw = token.group()
-        if raw in _OPERATORS or raw.startswith("-") or re.search(r"[:*?~^]", raw):
+        if raw in OPERATORS or raw.startswith("-") or re.search(r"[:*?~^]", raw):
             continue  # syntax, negated words, fields and patterns are left alone
         for word in _LETTERS.finditer(raw):
             correction = _correct(word.group(), reader)
@@ -295,7 +298,7 @@ def _suggest(text: str, reader: Any) -> str | None:
 def _correct(word: str, reader: Any) -> str | None:
     """The closest indexed word to ``word`` when ``word`` itself is not indexed."""
     lower = word.lower()
-    if len(lower) < 3:
+    if not 3 <= len(lower) <= _MAX_CORRECTED:
         return None
     spelling_fields = [f for f in ("spell_body", "spell_title") if f in reader.schema]
     if any((f, lower) in reader for f in spelling_fields) or ("names", fold_name(lower)) in reader:

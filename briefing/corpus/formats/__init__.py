@@ -112,7 +112,7 @@ def _without_bom(data: bytes) -> bytes:
 def _with_utf16_bom(data: bytes) -> bytes:
     # UTF-16 without a byte-order mark is valid UTF-8 (NULs and ASCII), so the
     # decoder would take it as such: recognise it by its NUL pattern and add the mark.
-    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.startswith(_BOMS):
         return data
     head = data[:4096]
     half = len(head) // 2

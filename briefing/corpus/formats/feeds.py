@@ -150,13 +150,16 @@ def _as_text(value: object, kind: object) -> str:
 
 
 def _entry_date(entry: Any) -> date | None:
+    # dict.get: feedparser's own get() maps a missing "updated" to "published" with
+    # a DeprecationWarning each time.
+    fields = dict(entry) if isinstance(entry, dict) else {}
     # The date as written first: feedparser's parsed tuples are converted to UTC.
     for name in ("published", "updated", "created"):
-        found = parse_date(entry.get(name))
+        found = parse_date(fields.get(name))
         if found is not None:
             return found
     for name in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(name)
+        parsed = fields.get(name)
         if parsed:
             try:
                 return date(parsed[0], parsed[1], parsed[2])

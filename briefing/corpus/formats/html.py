@@ -9,8 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]  # no stubs in the dev deps
-
 from briefing.corpus.decode import decode_bytes
 from briefing.corpus.formats.text import (
     author_names,
@@ -66,7 +64,9 @@ def read(data: bytes, path: Path) -> list[Draft]:
     if not body:
         raise FormatError("no article text found")
     if document is None:
-        return [Draft(body=body, warnings=tuple(warnings))]
+        # The article came from the structured data alone; the metadata is still
+        # in the page's <head>.
+        document = _metadata(text)
     return [_draft(document, body, warnings)]
 
 
@@ -96,7 +96,16 @@ def _extract(text: str) -> Any:
             include_links=False,
             deduplicate=False,
         )
-    except (ValueError, TypeError, etree.LxmlError) as exc:
+    except Exception as exc:  # trafilatura and htmldate can fail in many ways on odd pages
+        raise FormatError(f"could not parse the page ({type(exc).__name__})") from exc
+
+
+def _metadata(text: str) -> Any:
+    import trafilatura
+
+    try:
+        return trafilatura.extract_metadata(text)
+    except Exception as exc:  # as above
         raise FormatError(f"could not parse the page ({type(exc).__name__})") from exc
 
 

@@ -32,7 +32,17 @@ from briefing.corpus.model import Draft, FormatError
 _LINE_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 _ENVELOPES = ("articles", "results", "data", "items", "entries", "posts", "docs", "stories")
 _TITLE = ("title", "headline", "webTitle", "title_page", "title_rss")
-_TEXT = ("text", "maintext", "content", "body", "articleBody", "bodyText", "full_text")
+_TEXT = (
+    "text",
+    "maintext",
+    "content",
+    "body",
+    "articleBody",
+    "bodyText",
+    "full_text",
+    "content_html",
+    "content_text",
+)
 _SUMMARY = ("description", "summary", "abstract", "excerpt", "lead")
 _URL = ("url", "link", "webUrl", "web_url", "canonical_url")
 _DATE = (
