@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from briefing.corpus.formats import SUPPORTED_SUFFIXES, is_supported, read_drafts
-from briefing.corpus.formats.text import html_to_text, join_authors, parse_date
+from briefing.corpus.formats.common import html_to_text, join_authors, parse_date
 from briefing.corpus.model import Draft, FormatError
 
 CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"

@@ -17,7 +17,7 @@ from typing import Any
 import feedparser
 
 from briefing.corpus.decode import decode_bytes
-from briefing.corpus.formats.text import (
+from briefing.corpus.formats.common import (
     author_names,
     domain_of,
     html_to_text,

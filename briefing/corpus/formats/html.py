@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing.corpus.decode import decode_bytes
-from briefing.corpus.formats.text import (
+from briefing.corpus.formats.common import (
     author_names,
     clean_domain,
     html_to_text,

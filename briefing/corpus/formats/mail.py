@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from briefing.corpus.decode import decode_bytes
-from briefing.corpus.formats.text import one_line, parse_date, split_tags
+from briefing.corpus.formats.common import one_line, parse_date, split_tags
 from briefing.corpus.model import Draft, FormatError
 
 _HEADER = re.compile(r"([A-Za-z][A-Za-z0-9-]{0,76}):[ \t]*(.*)")

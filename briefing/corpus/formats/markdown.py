@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from briefing.corpus.decode import decode_bytes
-from briefing.corpus.formats.text import (
+from briefing.corpus.formats.common import (
     author_names,
     domain_of,
     join_authors,

@@ -15,7 +15,7 @@ from typing import Any
 
 from briefing.corpus.decode import decode_bytes
 from briefing.corpus.formats import feeds
-from briefing.corpus.formats.text import (
+from briefing.corpus.formats.common import (
     author_names,
     clean_domain,
     domain_of,

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from briefing.corpus.decode import decode_bytes
-from briefing.corpus.formats.text import split_tags, unique_keys
+from briefing.corpus.formats.common import split_tags, unique_keys
 from briefing.corpus.model import Draft, FormatError
 
 _RECORD = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.DOTALL | re.IGNORECASE)
