@@ -124,14 +124,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc), EXIT_USAGE)
     except (IndexBusy, IndexUnavailable, ArticleNotFound) as exc:
         return _fail(str(exc), EXIT_FAILURE)
+    except BrokenPipeError:
+        # The reader of our output went away (`briefing list | head`): not an error.
+        # Point stdout at /dev/null so that the flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as exc:
         return _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), EXIT_FAILURE)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
-    except BrokenPipeError:
-        # The reader of our output went away (`briefing list | head`): not an error.
-        sys.stderr.close()
-        return EXIT_OK
 
 
 def _fail(message: str, code: int) -> int:

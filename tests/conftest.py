@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,12 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CORPORA = SHARED / "corpora"
 SAMPLE = REPO / "sample_corpus"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In CI the corpus tests must run, not skip: fail early if the corpora are missing."""
+    if os.environ.get("CI") and not CORPORA.is_dir():
+        raise pytest.UsageError(f"CI needs the shared corpora at {CORPORA}")
 
 
 @pytest.fixture(autouse=True)

@@ -210,7 +210,7 @@ def normalise(draft: Draft, source: SourceFile, n: int = 0) -> Article | None:
         tags=tags,
         inferred=frozenset(inferred),
         warnings=tuple(sanitize_line(w) for w in dict.fromkeys(warnings) if w),
-        content_hash=content_hash(body or title),
+        content_hash=content_hash(f"{title}\n{body}"),
     )
 
 
@@ -223,7 +223,11 @@ def _item_key(key: str, n: int) -> str:
     return hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:12]
 
 
-def content_hash(body: str) -> str:
-    """A fingerprint of the article text, blind to spacing, for finding duplicates."""
-    folded = " ".join(body.split()).casefold()
+def content_hash(text: str) -> str:
+    """A fingerprint of an article's title and text, blind to spacing and case.
+
+    Two paths with the same fingerprint hold the same article: one is indexed, the
+    other reported as its duplicate.
+    """
+    folded = " ".join(text.split()).casefold()
     return hashlib.sha256(folded.encode("utf-8", "replace")).hexdigest()

@@ -91,16 +91,18 @@ class WhooshEngine:
         return self.store.stored_problems()
 
     def resolve(self, ref: str) -> str:
-        """The full id for ``ref``: exact, else a unique match on the file name's start.
+        """The full id for ``ref``: exact, else a unique match on the file name's start,
+        else a unique match starting at any folder of the path.
 
-        ``002`` finds ``sample_corpus/002_cfb7c888e0b477b7.txt``.
+        ``002`` finds ``sample_corpus/002_cfb7c888e0b477b7.txt``; ``trafilatura/dw``
+        finds ``html/trafilatura/dw.com.colonial.html``.
         """
         ids = self.store.ids()
         if ref in ids:
             return ref
         candidates = [i for i in ids if i.rsplit("/", 1)[-1].startswith(ref)]
         if not candidates:
-            candidates = [i for i in ids if i.startswith(ref)]
+            candidates = [i for i in ids if f"/{i}".find(f"/{ref}") >= 0]
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:

@@ -23,9 +23,16 @@ def _walk(root: Path) -> tuple[list[SourceFile], list[Skip]]:
 def test_sanitize_removes_controls_keeps_newlines_and_tabs() -> None:
     hostile = "a\x00b\x07c\x1b]0;pwned\x07d\x7fe\x85f\x9bg\u202eh\u2066i\tj\nk\rl"
     clean = sanitize_text(hostile)
-    assert clean == "abc]0;pwnedde\nfghi\tj\nk\nl"
+    # The OSC and the C1 CSI go whole (no "]0;pwned" debris); NEL and CR become newlines.
+    assert clean == "abcde\nfhi\tj\nk\nl"
     for ch in clean:
         assert ch in "\n\t" or (ord(ch) >= 0x20 and not 0x7F <= ord(ch) <= 0x9F)
+
+
+def test_sanitize_removes_whole_escape_sequences() -> None:
+    text = "Title \x1b]0;PWNED\x07now \x1b[2Jclear \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ end"
+    assert sanitize_line(text) == "Title now clear link end"
+    assert sanitize_text("red \x1b[31;1mtext\x1b[0m, \x1bc reset") == "red text,  reset"
 
 
 def test_sanitize_line_is_one_line_without_invisibles() -> None:
@@ -116,7 +123,8 @@ def test_hostile_text_is_sanitised_everywhere(tmp_path: Path) -> None:
     for value in (article.title, article.body):
         assert "\x1b" not in value and "\x07" not in value and "\x00" not in value
         assert "\u202e" not in value
-    assert article.title.startswith("[bold]Evil")
+    assert article.title == "[bold]Evil title"
+    assert article.body == "Body red text."
 
 
 def test_sample_corpus_ingests() -> None:
