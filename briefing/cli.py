@@ -56,10 +56,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser = _Parser(
         prog="briefing",
-        description="Search and compare how several outlets report the same events.",
+        usage="briefing [--library NAME] [--theme NAME] [PATH | COMMAND ...]",
+        description="Search and compare how several outlets report the same events. "
+        "With no command, open the app on the library (or on PATH, a folder opened as a "
+        "library of its own).",
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"briefing {__version__}")
+    parser.add_argument(
+        "--theme",
+        metavar="NAME",
+        help="the app's theme (remembered); e.g. briefing-dark, briefing-light, briefing-contrast",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser(
@@ -113,11 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
+    argv, open_path = _split_path(list(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     try:
         name = check_name(getattr(args, "library", DEFAULT_LIBRARY))
         if args.command is None:
-            return _overview(name)
+            return _run_app(name, open_path, args.theme)
         handler = _COMMANDS[args.command]
         return handler(args, name)
     except (UsageError, LibraryError) as exc:
@@ -143,12 +152,32 @@ def _fail(message: str, code: int) -> int:
 # -- commands ------------------------------------------------------------------------
 
 
-def _overview(name: str) -> int:
-    engine = _engine(name)
-    count = len(engine.store.ids())
-    print(f"briefing {__version__}: library {name!r}, {count} articles.")
-    print("Search with `briefing search QUERY`; add folders with `briefing index PATH`.")
-    print("See `briefing --help` for every command.")
+def _split_path(argv: list[str]) -> tuple[list[str], Path | None]:
+    """Take out a ``PATH`` given instead of a command (``briefing ~/news``)."""
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token in ("--library", "--theme"):
+            i += 2
+            continue
+        if token.startswith("-"):
+            i += 1
+            continue
+        if token in _COMMANDS or not Path(token).expanduser().exists():
+            return argv, None  # a command, or a typo that argparse will name
+        return argv[:i] + argv[i + 1 :], Path(token)
+    return argv, None
+
+
+def _run_app(name: str, path: Path | None, theme: str | None) -> int:
+    # Imported here: the headless commands never load Textual.
+    from briefing.tui.app import ThemeError, make_app
+
+    try:
+        app = make_app(library=name, path=path, theme=theme)
+    except ThemeError as exc:
+        raise UsageError(str(exc)) from exc
+    app.run()
     return EXIT_OK
 
 

@@ -30,8 +30,9 @@ from whoosh.sorting import Count, FieldFacet
 
 from briefing.corpus.ingest import Skip, SourceFile, ingest_file, walk
 from briefing.corpus.model import Article, FileProblem
+from briefing.fileio import write_atomic
 from briefing.index.documents import article_to_doc, doc_to_article
-from briefing.index.library import Library, write_atomic
+from briefing.index.library import Library
 from briefing.index.schema import SCHEMA_VERSION, build_schema
 
 LOCK_TIMEOUT_ENV = "BRIEFING_LOCK_TIMEOUT"

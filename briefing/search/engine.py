@@ -12,7 +12,7 @@ from briefing.corpus.model import Article, FileProblem
 from briefing.index.library import Library
 from briefing.index.store import IndexStore, IngestReport, ProgressCallback
 from briefing.search import searcher
-from briefing.search.model import NO_FILTERS, Filters, Hit, SearchResult
+from briefing.search.model import NO_FILTERS, ArticleMatches, Filters, Hit, SearchResult
 
 
 class ArticleNotFound(Exception):
@@ -38,6 +38,10 @@ class Engine(Protocol):
 
     def facets(self, query: str, filters: Filters = ...) -> dict[str, dict[str, int]]:
         """Counts of matching articles by source and by month."""
+        ...
+
+    def matches(self, article_id: str, query: str) -> ArticleMatches:
+        """Where the query matches in one whole article."""
         ...
 
     def article(self, article_id: str) -> Article | None:
@@ -77,6 +81,10 @@ class WhooshEngine:
     def facets(self, query: str, filters: Filters = NO_FILTERS) -> dict[str, dict[str, int]]:
         """Counts of matching articles by source and by month."""
         return searcher.facets(self.store.shared(), query, filters)
+
+    def matches(self, article_id: str, query: str) -> ArticleMatches:
+        """Where the query matches in one whole article."""
+        return searcher.article_matches(self.store.shared(), query, article_id)
 
     def article(self, article_id: str) -> Article | None:
         """One article by exact id."""

@@ -60,3 +60,14 @@ class SearchResult:
 
 
 NO_FILTERS = Filters()
+
+
+@dataclass(frozen=True)
+class ArticleMatches:
+    """Where a query matches in one whole article: ``(start, end)`` offsets, in order.
+
+    ``title`` spans index into ``Article.title``, ``body`` spans into ``Article.body``.
+    """
+
+    title: tuple[tuple[int, int], ...] = ()
+    body: tuple[tuple[int, int], ...] = ()

@@ -16,7 +16,14 @@ from whoosh import sorting
 
 from briefing.index.schema import fold_name
 from briefing.search import highlight as hl
-from briefing.search.model import NO_FILTERS, Filters, Hit, SearchResult, Snippet
+from briefing.search.model import (
+    NO_FILTERS,
+    ArticleMatches,
+    Filters,
+    Hit,
+    SearchResult,
+    Snippet,
+)
 from briefing.search.query import (
     MAX_EXPANSIONS,
     MAX_QUERY_CHARS,
@@ -60,6 +67,8 @@ def search(
     """
     started = time.perf_counter()
     limit, offset = max(0, limit), max(0, offset)
+    if not query.strip():
+        return _browse(ix, query, filters, limit, offset, snippets, started)
     with ix.searcher() as searcher:
         # The searcher's schema: ``ix.schema`` would read the index's table of contents again.
         parsed = parse_query(query, searcher.schema, MAX_QUERY_CHARS)
@@ -98,6 +107,71 @@ def search(
     )
 
 
+def _browse(
+    ix: Any, query: str, filters: Filters, limit: int, offset: int, snippets: int, started: float
+) -> SearchResult:
+    """An empty query lists every article (within the filters), newest first."""
+    with ix.searcher() as searcher:
+        results = searcher.search(
+            wq.Every(),
+            limit=max(1, offset + limit),
+            filter=filter_query(filters),
+            groupedby=_facet_spec(),
+            # Month first: undated articles have none and so come last, not first.
+            sortedby=sorting.MultiFacet(
+                [
+                    sorting.FieldFacet("month", reverse=True),
+                    sorting.FieldFacet("published", reverse=True),
+                ]
+            ),
+        )
+        total = len(results)
+        facet_counts = _facet_counts(results)
+        page = list(results[offset : offset + limit]) if limit else []
+        hits = []
+        for hit in page:
+            fields = hit.fields()
+            body = str(fields.get("body") or fields.get("title") or "")
+            lead = (hl.lead_snippet(body),) if body and snippets else ()
+            hits.append(_hit(fields, 0.0, lead))
+    return SearchResult(
+        query=query,
+        total=total,
+        hits=tuple(hits),
+        facets=facet_counts,
+        elapsed=time.perf_counter() - started,
+    )
+
+
+def article_matches(ix: Any, query: str, article_id: str) -> ArticleMatches:
+    """Where ``query`` matches in the whole title and body of one article (for the reader).
+
+    An empty or match-less query, or an unknown id, gives no spans.
+    """
+    with ix.searcher() as searcher:
+        parsed = parse_query(query, searcher.schema, MAX_QUERY_CHARS)
+        fields = searcher.document(id=article_id)
+        if parsed.query is None or not fields:
+            return ArticleMatches()
+        schema = searcher.schema
+        reader = searcher.reader()
+        typed = typed_words(parsed.text)
+        names = schema["names"].analyzer
+        memo: dict[str, str] = {}
+        spans = []
+        for field in ("title", "body"):
+            found = hl.highlight(
+                str(fields.get(field) or ""),
+                hl.field_terms(parsed.query, reader, field),
+                schema[field].analyzer,
+                names,
+                typed,
+                memo,
+            )
+            spans.append(tuple((m.start, m.end) for m in found.matches))
+    return ArticleMatches(title=spans[0], body=spans[1])
+
+
 def facets(ix: Any, query: str, filters: Filters = NO_FILTERS) -> dict[str, dict[str, int]]:
     """Counts of the matches of ``query`` (with ``filters``) per source and per month.
 
@@ -107,12 +181,13 @@ def facets(ix: Any, query: str, filters: Filters = NO_FILTERS) -> dict[str, dict
         articles left out of ``"month"``.
     """
     with ix.searcher() as searcher:
-        parsed = parse_query(query, searcher.schema, MAX_QUERY_CHARS)
-        if parsed.query is None:
-            return {"source": {}, "month": {}}
-        results = searcher.search(
-            parsed.query, limit=1, filter=filter_query(filters), groupedby=_facet_spec()
-        )
+        if not query.strip():
+            q: Any = wq.Every()  # as in search(): an empty query browses everything
+        else:
+            q = parse_query(query, searcher.schema, MAX_QUERY_CHARS).query
+            if q is None:
+                return {"source": {}, "month": {}}
+        results = searcher.search(q, limit=1, filter=filter_query(filters), groupedby=_facet_spec())
         return _facet_counts(results)
 
 

@@ -1,0 +1,33 @@
+"""The user's preferences (the theme), in a JSON file in the platformdirs config directory."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from briefing import locations
+from briefing.fileio import write_atomic
+
+
+@dataclass
+class Config:
+    """Preferences that outlive a session."""
+
+    theme: str | None = None
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config; a missing or unreadable file gives the defaults (never an error)."""
+    path = path or locations.config_file()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Config()
+    theme = data.get("theme") if isinstance(data, dict) else None
+    return Config(theme=theme if isinstance(theme, str) else None)
+
+
+def save_config(config: Config, path: Path | None = None) -> None:
+    """Write the config atomically."""
+    write_atomic(path or locations.config_file(), json.dumps(asdict(config), indent=2) + "\n")

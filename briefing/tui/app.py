@@ -1,0 +1,264 @@
+"""The app: theme, global keys, screen routing, and library indexing in a worker.
+
+``make_app`` is the one factory: the ``briefing`` command and the tests both use it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.theme import BUILTIN_THEMES, Theme
+
+from briefing import locations
+from briefing.config import Config, load_config, save_config
+from briefing.corpus.sanitize import sanitize_line
+from briefing.index.library import (
+    DEFAULT_LIBRARY,
+    SAMPLE_MARKER,
+    Library,
+    LibraryError,
+    library_names,
+    load_library,
+)
+from briefing.index.store import IndexBusy, IndexUnavailable, IngestReport, Progress
+from briefing.search.engine import WhooshEngine
+from briefing.tui.screens.help import HelpScreen
+from briefing.tui.screens.search import SearchScreen
+from briefing.tui.themes import bundled_themes
+
+DEFAULT_THEME = "briefing-dark"
+FIRST_RUN_HINT = (
+    "This is the bundled sample corpus. Add your own folders with ctrl+l (library), "
+    "or run `briefing PATH` or `briefing index PATH`."
+)
+
+
+class ThemeError(Exception):
+    """An unknown theme name; the message lists the known ones."""
+
+
+class BriefingApp(App[None]):
+    """briefing's terminal app. Thin: theme, global keys, screens, indexing."""
+
+    TITLE = "briefing"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+l", "library", "Library"),
+    ]
+
+    indexing: reactive[Progress | None] = reactive(None)
+    """The running update's progress, or None: screens watch it."""
+    last_report: reactive[IngestReport | None] = reactive(None)
+    """What the last update did (skipped files, duplicates): the library screen shows it."""
+
+    def __init__(
+        self,
+        engine: WhooshEngine,
+        theme: str = DEFAULT_THEME,
+        config: Config | None = None,
+        config_path: Path | None = None,
+        update_on_start: bool = True,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.engine = engine
+        self.library: Library = engine.library
+        self.config = config or Config()
+        self._config_path = config_path
+        self._start_theme = theme
+        self.update_on_start = update_on_start
+        self.hint = hint
+        self.sub_title = f"library {self.library.name!r}"
+
+    def on_mount(self) -> None:
+        for theme in bundled_themes():
+            self.register_theme(theme)
+        self.theme = self._start_theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.push_screen(SearchScreen(self.engine, hint=self.hint))
+        if self.update_on_start:
+            self.update_library()
+
+    # -- themes ----------------------------------------------------------------------
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if self.config.theme != theme.name:
+            self.config.theme = theme.name
+            self._save_config()
+
+    @work(thread=True, group="config")
+    def _save_config(self) -> None:
+        try:
+            save_config(self.config, self._config_path)
+        except OSError as exc:
+            self.call_from_thread(self.notify, f"Could not save settings: {exc}", severity="error")
+
+    # -- screens ---------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show the keys and the query syntax."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_focus_search(self) -> None:
+        """Go back to the search screen and put the cursor in the query box."""
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, SearchScreen):
+            self.pop_screen()
+        if isinstance(self.screen, SearchScreen):
+            self.screen.action_focus_search()
+
+    def action_library(self) -> None:
+        """Show the library: its folders, adding one, what was skipped."""
+        from briefing.tui.screens.library import LibraryScreen
+
+        if not isinstance(self.screen, LibraryScreen):
+            self.push_screen(LibraryScreen(self.library))
+
+    def open_article(self, article_id: str, query: str = "", related: bool = False) -> None:
+        """Open an article in the reader, with the query's matches highlighted."""
+        from briefing.tui.screens.reader import ReaderScreen
+
+        screen = ReaderScreen(self.engine, article_id, query)
+        self.push_screen(screen)
+        if related and hasattr(screen, "action_focus_related"):
+            self.call_after_refresh(screen.action_focus_related)
+
+    def search_screen(self) -> SearchScreen | None:
+        """The search screen, wherever it is in the stack."""
+        for screen in self.screen_stack:
+            if isinstance(screen, SearchScreen):
+                return screen
+        return None
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Search", "Focus the search box (/)", self.action_focus_search)
+        yield SystemCommand("Help", "Keys and query syntax (?)", self.action_help)
+        yield SystemCommand(
+            "Library",
+            "Add a folder, see skipped files and duplicates (ctrl+l)",
+            self.action_library,
+        )
+        yield SystemCommand("Re-index", "Index new, changed and deleted files", self.update_library)
+        for name in sorted(self.available_themes):
+            yield SystemCommand(
+                f"Theme: {name}",
+                "Switch to this theme (remembered)",
+                lambda name=name: setattr(self, "theme", name),
+                discover=False,
+            )
+
+    # -- indexing --------------------------------------------------------------------
+
+    def add_folders(self, paths: Sequence[Path]) -> list[str]:
+        """Add folders or files to the library and index them; return what was new."""
+        added = self.library.add(list(paths))
+        if added:
+            self.library.save()
+        self.update_library()
+        return [e.path for e in added]
+
+    def update_library(self) -> None:
+        """Index new, changed and deleted files in a worker; search goes on meanwhile."""
+        self._update_worker()
+
+    @work(thread=True, exclusive=True, group="index")
+    def _update_worker(self) -> None:
+        def progress(p: Progress) -> None:
+            self.call_from_thread(setattr, self, "indexing", p)
+
+        try:
+            report = self.engine.update(progress)
+        except (IndexBusy, IndexUnavailable, OSError) as exc:
+            message = sanitize_line(str(exc))
+            self.call_from_thread(self.notify, message, severity="error", markup=False)
+            self.call_from_thread(setattr, self, "indexing", None)
+            return
+        self.call_from_thread(self._updated, report)
+
+    def _updated(self, report: IngestReport) -> None:
+        self.indexing = None
+        self.last_report = report
+        for notice in report.notices:
+            self.notify(sanitize_line(notice), severity="warning", markup=False)
+        if report.added or report.updated or report.removed:
+            summary = (
+                f"Indexed: {report.added} added, {report.updated} updated, "
+                f"{report.removed} removed; {report.total_articles} articles"
+            )
+            if report.skipped:
+                summary += f"; {len(report.skipped)} files skipped (ctrl+l shows why)"
+            self.notify(summary, markup=False)
+        screen = self.search_screen()
+        if screen is not None and (report.added or report.updated or report.removed):
+            screen.refresh_results()
+
+
+def theme_names() -> list[str]:
+    """Every theme name: briefing's own and Textual's."""
+    return sorted({t.name for t in bundled_themes()} | set(BUILTIN_THEMES))
+
+
+def library_for_path(path: Path) -> Library:
+    """The library that holds exactly this folder, or a new one named after it."""
+    path = path.expanduser()
+    if not path.exists():
+        raise LibraryError(f"no such file or folder: {path}")
+    resolved = path.resolve()
+    for name in library_names():
+        library = load_library(name)
+        if [e.resolved().resolve() for e in library.entries] == [resolved]:
+            return library
+    base = re.sub(r"[^A-Za-z0-9._-]+", "-", resolved.name).strip("-.") or "library"
+    base = base[:48]
+    taken = set(library_names()) | {DEFAULT_LIBRARY}
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}-{n}", n + 1
+    library = Library(name)
+    library.add([resolved])
+    library.save()
+    return library
+
+
+def make_app(
+    library: str = DEFAULT_LIBRARY,
+    path: Path | None = None,
+    theme: str | None = None,
+    update_on_start: bool = True,
+) -> BriefingApp:
+    """Build the app for a library (or a folder opened as a library) and a theme.
+
+    Raises:
+        ThemeError: ``theme`` is not a known theme name.
+        LibraryError: the library or path is not usable.
+    """
+    config = load_config()
+    names = theme_names()
+    if theme is not None and theme not in names:
+        raise ThemeError(f"unknown theme {theme!r}; choose one of: {', '.join(names)}")
+    chosen = theme or (config.theme if config.theme in names else DEFAULT_THEME)
+    lib = library_for_path(path) if path is not None else load_library(library, create=False)
+    if not lib.entries:
+        raise LibraryError(f"library {lib.name!r} is empty; add folders with `briefing index PATH`")
+    hint = None
+    if [e.path for e in lib.entries] == [SAMPLE_MARKER]:
+        hint = FIRST_RUN_HINT
+    return BriefingApp(
+        WhooshEngine(lib),
+        theme=chosen,
+        config=config,
+        config_path=locations.config_file(),
+        update_on_start=update_on_start,
+        hint=hint,
+    )

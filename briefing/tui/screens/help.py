@@ -1,0 +1,69 @@
+"""The ``?`` screen: every key, and the query syntax."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from briefing.tui.screens.search import SYNTAX_HELP
+
+KEYS = [
+    ("Anywhere", ""),
+    ("/", "focus the search box"),
+    ("?", "this help"),
+    ("ctrl+p", "command palette: every action, theme switching"),
+    ("ctrl+l", "library: add a folder, see what was skipped"),
+    ("q, ctrl+q", "quit"),
+    ("Results", ""),
+    ("up/down, j/k", "move between results"),
+    ("enter, click", "open the article"),
+    ("r", "open it with its related coverage"),
+    ("tab", "next pane (facets: space toggles a source or month)"),
+    ("escape", "from the search box to the results"),
+    ("Reader", ""),
+    ("n / N", "next / previous hit"),
+    ("r", "related coverage (enter opens)"),
+    ("escape", "back to the results, selection kept"),
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal list of keys and the query syntax; any of escape, ? or q closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 96;
+        max-height: 90%;
+        height: auto;
+        background: $surface;
+        border: round $primary;
+        padding: 1 2;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "close", "Close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        lines: list[Content] = [Content("briefing — keys").stylize("bold"), Content("")]
+        for key, what in KEYS:
+            if not what:
+                lines.append(Content(key).stylize("bold underline"))
+            else:
+                lines.append(Content(f"  {key:<16}").stylize("bold") + Content(what))
+        lines.append(Content(""))
+        lines.append(Content(SYNTAX_HELP))
+        with VerticalScroll():
+            yield Static(Content("\n").join(lines), id="help-text")
+
+    def action_close(self) -> None:
+        """Close the help."""
+        self.dismiss()

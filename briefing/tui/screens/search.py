@@ -1,0 +1,246 @@
+"""The home screen: search across every outlet as you type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Input, Static
+from textual.worker import get_current_worker
+
+from briefing.index.store import IndexBusy, IndexUnavailable
+from briefing.search.engine import Engine
+from briefing.search.model import Filters, SearchResult
+from briefing.tui.widgets.facets import FacetPanel
+from briefing.tui.widgets.index_status import IndexStatus
+from briefing.tui.widgets.result_list import ResultList
+
+DEBOUNCE_SECONDS = 0.15
+PAGE_SIZE = 50
+
+SYNTAX_HELP = """\
+Query syntax
+  iran drone          all words (stemmed)        "precision strikes"   a phrase
+  drone OR rocket     either word                -contractor, NOT x    without
+  strik*              wildcard                   strikse~              fuzzy
+  title:retaliatory   in titles                  source:"zero hedge"   by outlet (author:, tag:)
+  date:2024-02        that month                 date:>2024-01-01      after (also <, [A TO B])
+Names match across spellings: "Deir ez-Zor" also finds Deir al-Zor, Deir el-Zour, Deir Ezzor."""
+
+
+@dataclass(frozen=True)
+class _Facets:
+    sources: dict[str, int]
+    months: dict[str, int]
+
+
+class SearchScreen(Screen[None]):
+    """Query box, facet sidebar, virtualised results, status line."""
+
+    DEFAULT_CSS = """
+    SearchScreen #query { margin: 0 1; }
+    SearchScreen #hint { color: $text-muted; padding: 0 2; height: auto; }
+    SearchScreen #body { height: 1fr; }
+    SearchScreen #right { height: 1fr; }
+    SearchScreen #empty {
+        height: 1fr;
+        padding: 1 2;
+        display: none;
+        background: $surface;
+    }
+    SearchScreen #empty.-shown { display: block; }
+    SearchScreen #empty-text { height: auto; }
+    SearchScreen #suggest { margin-top: 1; display: none; }
+    SearchScreen #suggest.-shown { display: block; }
+    SearchScreen #status { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Search", key_display="/"),
+        Binding("escape", "to_results", "Results", show=False),
+        Binding("tab", "app.focus_next", "Next pane", show=False),
+        Binding("r", "related", "Related"),
+    ]
+
+    def __init__(self, engine: Engine, hint: str | None = None) -> None:
+        super().__init__()
+        self.engine = engine
+        self.hint = hint
+        self.query_text = ""
+        self.filters = Filters()
+        self._generation = 0
+        self._timer: Timer | None = None
+        self._suggestion: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(
+            placeholder='Search every outlet… e.g. "Deir ez-Zor", strikes date:2024-02, '
+            'source:"zero hedge"',
+            id="query",
+        )
+        if self.hint:
+            yield Static(Content(self.hint), id="hint")
+        with Horizontal(id="body"):
+            yield FacetPanel(id="facets")
+            with Vertical(id="right"):
+                yield ResultList(page_size=PAGE_SIZE, id="results")
+                with Vertical(id="empty"):
+                    yield Static(id="empty-text")
+                    yield Button("", id="suggest", compact=True)
+        yield Static(id="status")
+        yield IndexStatus()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#query", Input).focus()
+        self.search_now()
+
+    # -- actions -------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        """Put the cursor in the query box."""
+        self.query_one("#query", Input).focus()
+
+    def action_to_results(self) -> None:
+        """Leave the query box for the results."""
+        self.query_one(ResultList).focus()
+
+    def action_related(self) -> None:
+        """Open the selected article with its related coverage in view."""
+        hit = self.query_one(ResultList).selected
+        if hit is not None:
+            self.app.open_article(hit.id, self.query_text, related=True)  # type: ignore[attr-defined]
+
+    # -- searching -----------------------------------------------------------------
+
+    @on(Input.Changed, "#query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        if self._timer is not None:
+            self._timer.stop()
+        # Debounced: a fast typist does not start a search per keystroke.
+        self._timer = self.set_timer(DEBOUNCE_SECONDS, self.search_now)
+
+    @on(Input.Submitted, "#query")
+    def _query_submitted(self) -> None:
+        self.search_now()
+        self.query_one(ResultList).focus()
+
+    @on(FacetPanel.Changed)
+    def _facets_changed(self, event: FacetPanel.Changed) -> None:
+        self.filters = Filters(sources=event.sources, months=event.months)
+        self.search_now()
+
+    @on(Button.Pressed, "#suggest")
+    def _take_suggestion(self) -> None:
+        if self._suggestion:
+            box = self.query_one("#query", Input)
+            box.value = self.query_text = self._suggestion
+            box.focus()
+            self.search_now()
+
+    def search_now(self) -> None:
+        """Search for the current query and filters; older searches' results are dropped."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._generation += 1
+        self._run_search(self.query_text, self.filters, self._generation)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _run_search(self, query: str, filters: Filters, generation: int) -> None:
+        worker = get_current_worker()
+        try:
+            result = self.engine.search(query, filters, limit=PAGE_SIZE)
+            facets = self._facets(query, filters, result)
+        except (IndexBusy, IndexUnavailable) as exc:
+            self.app.call_from_thread(self.app.notify, str(exc), severity="warning")
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, generation, result, facets)
+
+    def _facets(self, query: str, filters: Filters, result: SearchResult) -> _Facets:
+        """Each facet counted without its own filter, so that its other values stay usable."""
+        sources = result.facets.get("source", {})
+        months = result.facets.get("month", {})
+        if filters.sources:
+            unfiltered = Filters(months=filters.months)
+            sources = self.engine.facets(query, unfiltered).get("source", {})
+        if filters.months:
+            unfiltered = Filters(sources=filters.sources)
+            months = self.engine.facets(query, unfiltered).get("month", {})
+        return _Facets(dict(sources), dict(months))
+
+    def _show(self, generation: int, result: SearchResult, facets: _Facets) -> None:
+        if generation != self._generation:
+            return  # a newer search has started since
+        results = self.query_one(ResultList)
+        results.reset(result.total, result.hits)
+        self.query_one(FacetPanel).show(
+            facets.sources, facets.months, self.filters.sources, self.filters.months
+        )
+        self._show_status(result)
+        self._show_empty(result)
+
+    def _show_status(self, result: SearchResult) -> None:
+        if not result.query.strip():
+            text = f"{result.total} articles · newest first · type to search"
+        else:
+            noun = "hit" if result.total == 1 else "hits"
+            text = f"{result.total} {noun} · {result.elapsed * 1000:.0f} ms"
+        parts = [Content(text)]
+        for notice in result.notices:
+            parts.append(Content(" · ") + Content(notice).stylize("italic"))
+        self.query_one("#status", Static).update(Content("").join(parts))
+
+    def _show_empty(self, result: SearchResult) -> None:
+        empty = self.query_one("#empty")
+        results = self.query_one(ResultList)
+        nothing = result.total == 0 and bool(result.query.strip())
+        empty.set_class(nothing, "-shown")
+        results.display = not nothing
+        if not nothing:
+            return
+        lines: list[Content | str] = [
+            Content("No articles match "),
+            Content(result.query).stylize("bold"),
+            ".",
+        ]
+        self.query_one("#empty-text", Static).update(
+            Content("").join(lines) + Content("\n\n" + SYNTAX_HELP)
+        )
+        self._suggestion = result.suggestion
+        suggest = self.query_one("#suggest", Button)
+        suggest.set_class(bool(result.suggestion), "-shown")
+        if result.suggestion:
+            suggest.label = Content("Did you mean: ") + Content(result.suggestion).stylize("bold")
+
+    # -- pages and opening ---------------------------------------------------------
+
+    @on(ResultList.PageWanted)
+    def _page_wanted(self, event: ResultList.PageWanted) -> None:
+        self._fetch_page(self.query_text, self.filters, event.page, event.generation)
+
+    @work(thread=True, group="pages")
+    def _fetch_page(self, query: str, filters: Filters, page: int, generation: int) -> None:
+        try:
+            result = self.engine.search(query, filters, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+        except (IndexBusy, IndexUnavailable):
+            return
+        results = self.query_one(ResultList)
+        self.app.call_from_thread(results.add_page, generation, page, result.hits)
+
+    @on(ResultList.Opened)
+    def _opened(self, event: ResultList.Opened) -> None:
+        self.app.open_article(event.hit.id, self.query_text)  # type: ignore[attr-defined]
+
+    def refresh_results(self) -> None:
+        """Search again (the library changed), keeping the cursor where it was."""
+        self.search_now()

@@ -1,0 +1,109 @@
+"""The facet sidebar: sources and months with counts; toggling one filters the results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Label, SelectionList
+from textual.widgets.selection_list import Selection
+
+
+class FacetPanel(VerticalScroll):
+    """Two toggle lists, "Sources" and "Months", each value with its match count.
+
+    Names come from articles, so prompts are ``Content`` (never markup). Selected
+    values stay listed even when the current query gives them no match, so that the
+    user can always switch a filter off.
+    """
+
+    DEFAULT_CSS = """
+    FacetPanel {
+        width: 32;
+        height: 1fr;
+        background: $panel;
+        padding: 0 1;
+    }
+    FacetPanel > Label {
+        text-style: bold;
+        color: $text-muted;
+        margin-top: 1;
+    }
+    FacetPanel > SelectionList {
+        height: auto;
+        max-height: 16;
+        background: $panel;
+        border: none;
+        padding: 0;
+    }
+    FacetPanel > SelectionList:focus {
+        background: $boost;
+    }
+    """
+
+    @dataclass
+    class Changed(Message):
+        """The user toggled a facet: the values now selected in each list."""
+
+        sources: tuple[str, ...]
+        months: tuple[str, ...]
+
+    def compose(self) -> ComposeResult:
+        yield Label("Sources")
+        yield SelectionList[str](id="sources")
+        yield Label("Months")
+        yield SelectionList[str](id="months")
+
+    @property
+    def sources(self) -> SelectionList[str]:
+        """The sources list."""
+        return self.query_one("#sources", SelectionList)
+
+    @property
+    def months(self) -> SelectionList[str]:
+        """The months list."""
+        return self.query_one("#months", SelectionList)
+
+    def show(
+        self,
+        sources: Mapping[str, int],
+        months: Mapping[str, int],
+        selected_sources: Iterable[str] = (),
+        selected_months: Iterable[str] = (),
+    ) -> None:
+        """Replace the lists' values and counts, keeping what is selected."""
+        with self.prevent(SelectionList.SelectedChanged):
+            _fill(self.sources, sources, set(selected_sources), newest_first=False)
+            _fill(self.months, months, set(selected_months), newest_first=True)
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        event.stop()
+        self.post_message(self.Changed(tuple(self.sources.selected), tuple(self.months.selected)))
+
+
+def _fill(
+    widget: SelectionList[str], counts: Mapping[str, int], selected: set[str], newest_first: bool
+) -> None:
+    values = dict(counts)
+    for value in selected:
+        values.setdefault(value, 0)
+    if newest_first:
+        order = sorted(values, reverse=True)
+    else:
+        order = sorted(values, key=lambda v: (-values[v], v.casefold()))
+    highlighted = widget.highlighted
+    widget.clear_options()
+    widget.add_options(
+        Selection(
+            Content(value) + Content(f"  {values[value]}").stylize("dim"),
+            value,
+            value in selected,
+        )
+        for value in order
+    )
+    if highlighted is not None and order:
+        widget.highlighted = min(highlighted, len(order) - 1)
