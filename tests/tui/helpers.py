@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widgets import DirectoryTree
 from textual.worker import WorkerCancelled
 
 
@@ -11,15 +14,16 @@ async def settle(app: App[object], pilot: Pilot[object], rounds: int = 4) -> Non
     """Wait until no worker runs and the messages they posted have been handled.
 
     Exclusive workers (a search replaced by a newer one) end cancelled: that is the
-    design, not a failure. A worker that failed still raises.
+    design, not a failure; a worker that failed still raises. A directory picker's
+    loader runs for as long as the tree is mounted, so it is not waited for.
     """
     for _ in range(rounds):
-        running = [w for w in app.workers if not w.is_finished]
+        running = [
+            w for w in app.workers if not w.is_finished and not isinstance(w.node, DirectoryTree)
+        ]
         for worker in running:
-            try:
+            with contextlib.suppress(WorkerCancelled):
                 await worker.wait()
-            except WorkerCancelled:
-                pass
         await pilot.pause()
         if not running:
             return

@@ -1,0 +1,367 @@
+"""The library screen: its folders, adding one, and what the last update skipped.
+
+Every path, file name, reason and id shown here comes from the user's disk and is
+untrusted: it is shown through ``Content``/``Text`` and ``markup=False``, never parsed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, DirectoryTree, Footer, Input, Label, Static
+
+from briefing.corpus.model import FileProblem
+from briefing.corpus.sanitize import sanitize_line
+from briefing.index.library import Library, LibraryError
+from briefing.index.store import IngestReport
+from briefing.tui.widgets.index_status import IndexStatus
+
+if TYPE_CHECKING:
+    from briefing.tui.app import BriefingApp
+
+MAX_ROWS = 500
+"""Rows shown per table: a folder of 100,000 broken files should not freeze the screen."""
+_COLUMNS = {"skipped": ("File", "Reason"), "duplicates": ("Article", "Duplicate of")}
+"""Each report table's column headers, by the table's id."""
+MAX_PICKER_ENTRIES = 2000
+"""Entries the picker lists per folder; a bigger folder can still be typed in."""
+
+
+def _text(value: str) -> Text:
+    """A table cell that shows ``value`` literally (no markup, no control characters)."""
+    return Text(sanitize_line(value), no_wrap=True)
+
+
+class FolderPicker(DirectoryTree):
+    """A directory tree for picking a folder (or file) to add.
+
+    Textual loads a folder only when it is expanded; on top of that, hidden entries
+    are left out and a folder lists at most ``MAX_PICKER_ENTRIES`` entries, so a
+    huge folder neither stalls its loader nor floods the tree with nodes.
+    """
+
+    DEFAULT_CSS = """
+    FolderPicker {
+        height: 1fr;
+        min-height: 5;
+        background: $surface;
+        border: round $primary-muted;
+    }
+    FolderPicker:focus { border: round $primary; }
+    """
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        """Visible entries only, and no more than ``MAX_PICKER_ENTRIES``."""
+        # ``paths`` is the lazy iterdir() of the folder: islice stops reading early.
+        visible = (p for p in paths if not p.name.startswith("."))
+        return list(islice(visible, MAX_PICKER_ENTRIES))
+
+    def process_label(self, label: str | Text) -> Text:
+        """File names are untrusted: shown literally, control characters removed."""
+        if isinstance(label, str):
+            label = Text(sanitize_line(label))
+        return super().process_label(label)
+
+
+class LibraryCommands(Provider):
+    """The library screen's own commands in the command palette."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        if not isinstance(screen, LibraryScreen):
+            return []
+        return [
+            (
+                "Library: add a folder",
+                "Type or pick a folder or file to index (a)",
+                screen.action_focus_path,
+            ),
+            ("Library: back to search", "Leave the library screen (escape)", screen.action_back),
+        ]
+
+    async def discover(self) -> Hits:
+        """The commands, offered before anything is typed."""
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """The commands that match what was typed."""
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class LibraryScreen(Screen[None]):
+    """The library's folders, a way to add one, and the last update's report."""
+
+    DEFAULT_CSS = """
+    LibraryScreen #title { height: 1; padding: 0 1; text-style: bold; background: $panel; }
+    LibraryScreen #top { height: auto; max-height: 10; }
+    LibraryScreen #folders-pane, LibraryScreen #summary-pane { height: auto; padding: 0 1; }
+    LibraryScreen .heading { margin-top: 1; color: $text-primary; text-style: bold; }
+    LibraryScreen #add-heading { padding: 0 1; }
+    LibraryScreen #folders-box { height: auto; max-height: 6; }
+    LibraryScreen #folders { height: auto; }
+    LibraryScreen #add-row { height: auto; padding: 0 1; }
+    LibraryScreen #path { width: 1fr; }
+    LibraryScreen #add { margin-left: 1; }
+    LibraryScreen #body { height: 1fr; padding: 0 1; }
+    LibraryScreen #picker { width: 40%; }
+    LibraryScreen #report { width: 1fr; padding-left: 1; }
+    LibraryScreen #summary { height: auto; }
+    LibraryScreen #notices { height: auto; color: $text-warning; }
+    LibraryScreen DataTable { height: 1fr; min-height: 4; background: $surface; }
+    LibraryScreen .more { height: auto; color: $text-muted; }
+    LibraryScreen #status { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
+    LibraryScreen #status.-error { color: $text-error; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Back to the search screen"),
+        Binding("ctrl+r", "reindex", "Re-index", tooltip="Index new, changed and deleted files"),
+        Binding("a", "focus_path", "Add folder", tooltip="Type a folder or file to add"),
+    ]
+
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {LibraryCommands}
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        # An update started from this screen is running: the status line says when it ends.
+        self._waiting = False
+
+    @property
+    def _json_hint(self) -> str:
+        """The command that prints the whole report of this library."""
+        return f"`briefing index --library {self.library.name} --json` lists them all"
+
+    @property
+    def _briefing(self) -> BriefingApp:
+        # The screen only runs inside BriefingApp; the cast gives mypy its attributes.
+        return cast("BriefingApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title")
+        with Horizontal(id="top"):
+            with Vertical(id="folders-pane"):
+                yield Label("Folders", classes="heading")
+                with VerticalScroll(id="folders-box"):
+                    yield Static(id="folders")
+            with Vertical(id="summary-pane"):
+                yield Label("Last update", classes="heading")
+                yield Static(id="summary")
+                yield Static(id="notices")
+        yield Label("Add a folder or file", id="add-heading", classes="heading")
+        with Horizontal(id="add-row"):
+            yield Input(placeholder="Folder or file to add…", id="path")
+            yield Button("Add and index", id="add", variant="primary", compact=True)
+        with Horizontal(id="body"):
+            yield FolderPicker(Path.home(), id="picker")
+            with Vertical(id="report"):
+                yield Label("Skipped files", classes="heading")
+                yield DataTable[Text](id="skipped", cursor_type="row", zebra_stripes=True)
+                yield Static(id="skipped-more", classes="more")
+                yield Label("Duplicates (identical text, indexed once)", classes="heading")
+                yield DataTable[Text](id="duplicates", cursor_type="row", zebra_stripes=True)
+                yield Static(id="duplicates-more", classes="more")
+        yield Static(id="status")
+        yield IndexStatus()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for name in _COLUMNS:
+            self._set_rows(name, [])
+        self._show_folders()
+        self.watch(self.app, "last_report", self._report_changed, init=True)
+        self.query_one(FolderPicker).focus()
+
+    # -- actions -------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        """Back to the search screen."""
+        self.dismiss()
+
+    def action_reindex(self) -> None:
+        """Index new, changed and deleted files; the report refreshes when done."""
+        self._briefing.update_library()
+        self._waiting = True
+        self._say("Looking for new, changed and deleted files…")
+
+    def action_focus_path(self) -> None:
+        """Put the cursor in the path box."""
+        self.query_one("#path", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide ``a`` while the path box has focus: there it types a letter."""
+        return not (action == "focus_path" and isinstance(self.focused, Input))
+
+    # -- folders -------------------------------------------------------------------
+
+    def _show_folders(self) -> None:
+        entries = self.library.entries
+        noun = "folder" if len(entries) == 1 else "folders"
+        title = Content(f"Library {self.library.name!r} · {len(entries)} {noun}")
+        self.query_one("#title", Static).update(title)
+        lines: list[Content] = []
+        for entry in entries:
+            path = entry.resolved()
+            line = Content(sanitize_line(entry.label)).stylize("bold") + Content("  ")
+            line += Content(sanitize_line(str(path)))
+            if not path.exists():
+                line += Content("  missing").stylize("bold $text-error")
+            lines.append(line)
+        if not lines:
+            lines.append(Content("No folders yet: add one below."))
+        self.query_one("#folders", Static).update(Content("\n").join(lines))
+
+    # -- adding --------------------------------------------------------------------
+
+    @on(DirectoryTree.DirectorySelected, "#picker")
+    @on(DirectoryTree.FileSelected, "#picker")
+    def _picked(self, event: DirectoryTree.DirectorySelected | DirectoryTree.FileSelected) -> None:
+        self.query_one("#path", Input).value = str(event.path)
+
+    @on(Input.Submitted, "#path")
+    @on(Button.Pressed, "#add")
+    def _add(self) -> None:
+        box = self.query_one("#path", Input)
+        raw = box.value.strip()
+        if not raw:
+            self._error("Type a folder or file to add, or pick one in the tree.")
+            return
+        try:
+            path = Path(raw).expanduser()
+            exists = path.exists()
+        except (OSError, ValueError, RuntimeError) as exc:
+            # A name too long, a NUL byte, or ``~nosuchuser``: the path cannot be used.
+            self._error(f"Cannot use {raw}: {exc}")
+            return
+        if not exists:
+            self._error(f"No such file or folder: {path}")
+            return
+        try:
+            added = self._briefing.add_folders([path])
+        except (LibraryError, OSError) as exc:
+            self._error(str(exc))
+            return
+        box.value = ""
+        self._show_folders()
+        self._waiting = True
+        if added:
+            self._say(f"Added {added[0]}; indexing it…")
+        else:
+            self._say(f"{path} is already in the library; looking for changes…")
+
+    # -- the report ----------------------------------------------------------------
+
+    def _report_changed(self, report: IngestReport | None) -> None:
+        if report is None:
+            # No update has finished in this session: show what the last one stored.
+            self._load_stored_problems()
+            return
+        self._show_summary(report)
+        self._show_problems(report.skipped, report.duplicates)
+        if self._waiting:
+            self._waiting = False
+            self._say("Indexing finished; the report is up to date.")
+
+    @work(thread=True, exclusive=True, group="library-problems")
+    def _load_stored_problems(self) -> None:
+        try:
+            skipped, duplicates = self._briefing.engine.problems()
+        except (sqlite3.Error, OSError) as exc:
+            message = f"Could not read the last update's report: {exc}"
+            self.app.call_from_thread(self._error, message)
+            return
+        self.app.call_from_thread(self._show_stored, skipped, duplicates)
+
+    def _show_stored(self, skipped: list[FileProblem], duplicates: list[tuple[str, str]]) -> None:
+        if self._briefing.last_report is not None:
+            return  # an update finished meanwhile; its report is already shown
+        summary = (
+            "No update has finished in this session yet.\n"
+            f"Stored by the last one: {len(skipped)} skipped · {len(duplicates)} duplicates"
+        )
+        self.query_one("#summary", Static).update(Content(summary))
+        self._show_notices([])
+        self._show_problems(skipped, duplicates)
+
+    def _show_summary(self, report: IngestReport) -> None:
+        lines = [
+            f"{report.total_articles} articles · {report.added} added, "
+            f"{report.updated} updated, {report.removed} removed",
+            f"{report.files_read} files read, {report.unchanged_files} unchanged · "
+            f"{report.elapsed:.1f} s",
+            f"{len(report.skipped)} skipped · {len(report.duplicates)} duplicates",
+        ]
+        if report.warnings:
+            lines.append(f"{len(report.warnings)} warnings about indexed files")
+        self.query_one("#summary", Static).update(Content("\n".join(lines)))
+        self._show_notices(report.notices)
+
+    def _show_notices(self, notices: Sequence[str]) -> None:
+        box = self.query_one("#notices", Static)
+        box.update(Content("\n").join(Content("⚠ " + sanitize_line(n)) for n in notices))
+        box.display = bool(notices)
+
+    def _show_problems(
+        self, skipped: Sequence[FileProblem], duplicates: Sequence[tuple[str, str]]
+    ) -> None:
+        self._fill(
+            "skipped",
+            [(_text(p.path), _text(p.reason)) for p in islice(skipped, MAX_ROWS)],
+            len(skipped),
+        )
+        self._fill(
+            "duplicates",
+            [(_text(dup), _text(original)) for dup, original in islice(duplicates, MAX_ROWS)],
+            len(duplicates),
+        )
+
+    def _set_rows(self, name: str, rows: list[tuple[Text, Text]]) -> None:
+        table: DataTable[Text] = self.query_one(f"#{name}", DataTable)
+        # Columns get explicit widths: with auto widths, a render that lands between
+        # add_rows and the table's idle-time measuring caches lines at the old widths.
+        table.clear(columns=True)
+        for n, header in enumerate(_COLUMNS[name]):
+            width = max([len(header), *(row[n].cell_len for row in rows)])
+            table.add_column(header, width=width)
+        table.add_rows(rows)
+
+    def _fill(self, name: str, rows: list[tuple[Text, Text]], total: int) -> None:
+        self._set_rows(name, rows)
+        more = self.query_one(f"#{name}-more", Static)
+        if total > len(rows):
+            hidden = total - len(rows)
+            more.update(Content(f"… and {hidden} more ({self._json_hint})"))
+        elif total == 0:
+            more.update(Content("None."))
+        else:
+            more.update(Content(""))
+
+    # -- status line ---------------------------------------------------------------
+
+    def _say(self, message: str) -> None:
+        status = self.query_one("#status", Static)
+        status.remove_class("-error")
+        status.update(Content(sanitize_line(message)))
+
+    def _error(self, message: str) -> None:
+        message = sanitize_line(message)
+        status = self.query_one("#status", Static)
+        status.add_class("-error")
+        status.update(Content(message))
+        self.notify(message, severity="error", markup=False)

@@ -1,0 +1,348 @@
+"""The reader: one article in full, its matches, and how other outlets covered it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from briefing.corpus.model import Article
+from briefing.search.engine import ArticleNotFound, Engine
+from briefing.search.model import ArticleMatches, Hit
+from briefing.tui.widgets.article_view import ArticleView
+
+RELATED_LIMIT = 10
+INFERRED_MARK = "*"
+SEPARATOR = " · "
+KEY_HINTS = "n/N next/previous hit · r related · esc back · / search"
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """What the loading worker hands to the UI."""
+
+    article: Article
+    matches: ArticleMatches
+    related: list[Hit]
+
+
+def _one_line(text: str) -> str:
+    """Error messages may quote file names: keep them to one line."""
+    return " ".join(text.split())
+
+
+def _date_text(hit: Hit | Article) -> str:
+    return hit.published.isoformat() if hit.published else "unknown date"
+
+
+class ArticleHeader(Static):
+    """The article's title (with query matches) and metadata; guessed fields marked."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-header--title",
+        "article-header--match",
+        "article-header--inferred",
+        "article-header--muted",
+    }
+
+    DEFAULT_CSS = """
+    ArticleHeader {
+        height: auto;
+        padding: 0 1;
+        background: $panel;
+        color: $foreground;
+    }
+    ArticleHeader > .article-header--title {
+        text-style: bold;
+    }
+    ArticleHeader > .article-header--match {
+        /* A coloured underline, not a translucent background: Content resolves this class
+           as a partial style, where a background's alpha blends unpredictably. */
+        color: $text-accent;
+        text-style: bold underline;
+    }
+    ArticleHeader > .article-header--inferred {
+        color: $accent;
+        text-style: bold;
+    }
+    ArticleHeader > .article-header--muted {
+        color: $text-muted;
+    }
+    """
+
+    def show_article(self, article: Article, title_matches: Sequence[tuple[int, int]]) -> None:
+        """Show ``article``'s metadata, highlighting ``title_matches`` in its title."""
+        inferred = article.inferred
+        title = Content(article.title or "untitled").stylize(".article-header--title")
+        for start, end in title_matches:
+            title = title.stylize(".article-header--match", start, end)
+        if "title" in inferred:
+            title += self._mark()
+        published = article.published.isoformat() if article.published else None
+        parts = [
+            self._field(article.source, "source" in inferred, "unknown source"),
+            self._field(article.author, "author" in inferred, "unknown author"),
+            self._field(published, "published" in inferred, "unknown date"),
+        ]
+        if article.url:  # no URL is the rule for pasted text: not worth an "unknown"
+            parts.append(self._field(article.url, "url" in inferred, ""))
+        parts.append(self._muted(article.path))
+        lines = [title, Content(SEPARATOR).join(parts)]
+        if inferred:
+            lines.append(self._mark() + self._muted(" inferred from the text"))
+        if article.warnings:
+            lines.append(self._muted("; ".join(article.warnings)))
+        self.update(Content("\n").join(lines))
+
+    def show_error(self, message: str) -> None:
+        """Show a one-line problem instead of an article."""
+        self.update(self._muted(message))
+
+    def _field(self, value: str | None, inferred: bool, unknown: str) -> Content:
+        """One metadata field: its value, marked if guessed, or a muted "unknown ..."."""
+        if not value:
+            return self._muted(unknown)
+        return Content(value) + self._mark() if inferred else Content(value)
+
+    @staticmethod
+    def _mark() -> Content:
+        return Content(INFERRED_MARK).stylize(".article-header--inferred")
+
+    @staticmethod
+    def _muted(text: str) -> Content:
+        return Content(text).stylize(".article-header--muted")
+
+
+class ReaderScreen(Screen[None]):
+    """One article: metadata header, the text with its matches, related coverage, status.
+
+    Everything is fetched in a thread worker, so opening a long article never blocks
+    the UI. Article-derived text is only ever shown as plain ``Content``.
+    """
+
+    DEFAULT_CSS = """
+    ReaderScreen {
+        layout: vertical;
+    }
+    ReaderScreen #reader-body {
+        height: 1fr;
+    }
+    ReaderScreen #reader-article {
+        width: 1fr;
+        height: 1fr;
+    }
+    ReaderScreen #reader-related {
+        width: 40;
+        height: 1fr;
+        background: $surface;
+        border-left: vkey $panel;
+    }
+    ReaderScreen #reader-related-title {
+        width: 1fr;
+        padding: 0 1;
+        text-style: bold;
+        color: $text-primary;
+        background: $panel;
+    }
+    ReaderScreen #related-list {
+        height: 1fr;
+        border: none;
+        background: $surface;
+    }
+    ReaderScreen #reader-status {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "next_hit", "Next hit"),
+        Binding("N", "previous_hit", "Previous hit"),
+        Binding("r", "focus_related", "Related"),
+        Binding("enter", "open_related", "Open related"),
+        Binding("escape", "back", "Back"),
+        Binding("slash", "search", "Search", key_display="/"),
+    ]
+
+    AUTO_FOCUS = "#reader-article"
+
+    def __init__(self, engine: Engine, article_id: str, query: str = "") -> None:
+        """Create the reader for ``article_id``, highlighting ``query``'s matches.
+
+        Args:
+            engine: Where the article, its matches and related articles come from.
+            article_id: The article's id (a unique short form such as ``002`` works too).
+            query: The search query whose matches to highlight; empty for none.
+        """
+        super().__init__()
+        self.engine = engine
+        self.article_id = article_id
+        self.query_text = query
+        self.article: Article | None = None
+        self._related: list[Hit] = []
+
+    def compose(self) -> ComposeResult:
+        """Header, article and related coverage side by side, status line, footer."""
+        yield ArticleHeader(Content("Loading…"), id="reader-header")
+        with Horizontal(id="reader-body"):
+            yield ArticleView(id="reader-article")
+            with Vertical(id="reader-related"):
+                yield Label("Related coverage", id="reader-related-title")
+                yield OptionList(id="related-list")
+        yield Static(id="reader-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Show the loading state and fetch everything in a worker."""
+        self.query_one(ArticleView).show_message("Loading…")
+        self._set_related_placeholder("Loading…")
+        self._set_status("Loading…")
+        self._load()
+
+    # -- loading ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="reader")
+    def _load(self) -> None:
+        """Fetch the article, its matches and related coverage off the UI thread."""
+        worker = get_current_worker()
+        try:
+            article = self.engine.article(self.article_id)
+            if article is None:
+                # A short form ("002") is as good as the full id, as on the command line.
+                article = self.engine.article(self.engine.resolve(self.article_id))
+            if article is None:
+                raise ArticleNotFound(f"no article with id {self.article_id!r}")
+            query = self.query_text.strip()
+            matches = self.engine.matches(article.id, query) if query else ArticleMatches()
+            related = self.engine.related(article.id, RELATED_LIMIT)
+        except ArticleNotFound as exc:
+            message = _one_line(str(exc))
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._show_error, message)
+            return
+        except Exception as exc:
+            # Index busy, unreadable, ...: one line for the user, never a traceback.
+            message = _one_line(f"could not open {self.article_id!r}: {exc}")
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._show_error, message)
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, _Loaded(article, matches, related))
+
+    def _show(self, loaded: _Loaded) -> None:
+        """Fill the screen with what the worker found."""
+        if not self.is_attached:
+            return  # left before the worker finished
+        article = loaded.article
+        self.article = article
+        self.query_one(ArticleHeader).show_article(article, loaded.matches.title)
+        view = self.query_one(ArticleView)
+        view.set_text(article.body, loaded.matches.body)
+        self._related = list(loaded.related)
+        related_list = self.query_one("#related-list", OptionList)
+        if self._related:
+            related_list.set_options(self._related_prompt(hit) for hit in self._related)
+            related_list.highlighted = 0
+        else:
+            self._set_related_placeholder("No related coverage")
+        if view.hit_count:
+            view.go_to_hit(0)  # the HitChanged message sets the status line
+        else:
+            self._set_status("no hits" if self.query_text.strip() else "no query")
+        self.refresh_bindings()
+
+    def _show_error(self, message: str) -> None:
+        """Say what went wrong, in the view and as a notification."""
+        if not self.is_attached:
+            return
+        self.query_one(ArticleHeader).show_error("Article not available")
+        self.query_one(ArticleView).show_message(message, error=True)
+        self._set_related_placeholder("No related coverage")
+        self._set_status("not available")
+        self.notify(message, title="Reader", severity="error", markup=False)
+
+    # -- pieces ----------------------------------------------------------------------
+
+    @staticmethod
+    def _related_prompt(hit: Hit) -> Content:
+        """Two lines: the title in bold, then outlet and date."""
+        title = Content(hit.title or "untitled").stylize("bold")
+        meta = Content(f"{hit.source or 'unknown source'}{SEPARATOR}{_date_text(hit)}")
+        return title + "\n" + meta.stylize("dim")
+
+    def _set_related_placeholder(self, text: str) -> None:
+        related_list = self.query_one("#related-list", OptionList)
+        related_list.set_options([Option(Content(text).stylize("italic"), disabled=True)])
+
+    def _set_status(self, hits: str) -> None:
+        status = Content(hits).stylize("bold") + Content(f"  {KEY_HINTS}")
+        self.query_one("#reader-status", Static).update(status)
+
+    @on(ArticleView.HitChanged)
+    def _hit_changed(self, event: ArticleView.HitChanged) -> None:
+        self._set_status(f"hit {event.index + 1}/{event.count}")
+
+    @on(OptionList.OptionSelected, "#related-list")
+    def _related_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._open_related(event.option_index)
+
+    def _open_related(self, index: int | None) -> None:
+        if index is None or not 0 <= index < len(self._related):
+            return
+        hit = self._related[index]
+        self.app.push_screen(ReaderScreen(self.engine, hit.id, self.query_text))
+
+    # -- actions ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show "open related" only in the related list; grey out hit keys with no hits."""
+        if action == "open_related":
+            return self.focused is self.query_one("#related-list", OptionList)
+        if action in ("next_hit", "previous_hit"):
+            return True if self.query_one(ArticleView).hit_count else None
+        return True
+
+    def action_next_hit(self) -> None:
+        """Go to the next match of the query (from the last back to the first)."""
+        self.query_one(ArticleView).next_hit()
+
+    def action_previous_hit(self) -> None:
+        """Go to the previous match of the query (from the first round to the last)."""
+        self.query_one(ArticleView).previous_hit()
+
+    def action_focus_related(self) -> None:
+        """Move the focus to the related coverage list."""
+        related_list = self.query_one("#related-list", OptionList)
+        related_list.focus()
+        if related_list.highlighted is None and self._related:
+            related_list.highlighted = 0
+
+    def action_open_related(self) -> None:
+        """Open the highlighted related article in a new reader."""
+        self._open_related(self.query_one("#related-list", OptionList).highlighted)
+
+    def action_back(self) -> None:
+        """Back to the screen underneath (the search keeps its selection)."""
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_search(self) -> None:
+        """Back to the search screen with the query box focused."""
+        focus_search = getattr(self.app, "action_focus_search", None)
+        if callable(focus_search):
+            focus_search()  # the app pops the readers and focuses the query box
+        else:
+            self.action_back()

@@ -1,0 +1,442 @@
+"""A virtualised, word-wrapped view of one article's text with its search matches.
+
+The view wraps the text itself and keeps, for every wrapped line, the ``(start, end)``
+character offsets it covers, so that a character offset (a match, later a sentence)
+maps to a line and back. Only the visible lines are ever turned into segments, which
+keeps a 2 MB article as smooth to scroll as a short one.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len, get_character_cell_size
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+__all__ = ["ArticleView", "wrap_offsets"]
+
+_SPACE_RUN = re.compile(r"[ \t]+")
+# Characters that are one cell wide (checked against rich's width tables). A paragraph made
+# only of these wraps by counting characters with str.rfind, which keeps re-wrapping a 2 MB
+# article on resize in the tens of milliseconds; anything else (CJK, combining marks,
+# emoji) goes through the slower per-character path.
+_NOT_NARROW = re.compile(
+    "[^\t\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u2010-\u2027\u2030-\u205e\u20a0-\u20c0]"
+)
+# Shown in place of characters a terminal must never receive. Each maps to exactly one
+# character, so offsets into the shown text are offsets into the article's text.
+_DISPLAY = str.maketrans(
+    {
+        "\t": " ",
+        **{chr(c): "\ufffd" for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n"},
+    }
+)
+# How many wrapped layouts (one per width) to keep: resizing back and forth is free.
+_LAYOUT_CACHE = 4
+
+
+def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
+    """Word-wrap ``text`` to ``width`` cells, as character offsets.
+
+    Every ``"\\n"`` ends a line (so ``"\\n\\n"`` between paragraphs gives a blank line);
+    a paragraph breaks after a run of spaces, or inside a word that is wider than
+    the line. The spans partition the text: every offset falls in exactly one span,
+    a line's span includes the spaces it breaks at and the newline that ends it, and
+    what is left once those are stripped fits in ``width`` cells (a single character
+    wider than ``width`` gets a line of its own).
+
+    Args:
+        text: The text, with newlines between lines and paragraphs.
+        width: The width in terminal cells (at least 1 is used).
+
+    Returns:
+        One ``(start, end)`` span per wrapped line; ``[(0, 0)]`` for an empty text.
+    """
+    width = max(1, width)
+    lines: list[tuple[int, int]] = []
+    pos, length = 0, len(text)
+    while pos < length:
+        newline = text.find("\n", pos)
+        end = length if newline < 0 else newline
+        if _NOT_NARROW.search(text, pos, end) is None:
+            _wrap_narrow(text, pos, end, width, lines)
+        else:
+            _wrap_wide(text, pos, end, width, lines)
+        if newline < 0:
+            break
+        # The newline belongs to the line it ends, so that every offset has a line.
+        lines[-1] = (lines[-1][0], newline + 1)
+        pos = newline + 1
+    return lines or [(0, 0)]
+
+
+def _wrap_narrow(text: str, start: int, end: int, width: int, out: list[tuple[int, int]]) -> None:
+    """Wrap ``text[start:end]``, where every character is one cell wide."""
+    pos = start
+    # A paragraph's leading indent is not a place to break: it would leave a blank line.
+    indent = _SPACE_RUN.match(text, pos, end)
+    floor = indent.end() if indent else pos
+    while end - pos > width:
+        limit = pos + width  # the first character that does not fit
+        if text[limit] in " \t":
+            run = _SPACE_RUN.match(text, limit, end)
+            assert run is not None
+            cut = run.end()  # the spaces hang past the edge, as in any word processor
+        else:
+            space = max(text.rfind(" ", floor, limit), text.rfind("\t", floor, limit))
+            cut = space + 1 if space >= 0 else limit
+        if cut >= end:
+            break
+        out.append((pos, cut))
+        pos = floor = cut
+    out.append((pos, end))
+
+
+def _wrap_wide(text: str, start: int, end: int, width: int, out: list[tuple[int, int]]) -> None:
+    """Wrap ``text[start:end]`` character by character, with real cell widths."""
+    pos = start
+    cells = 0  # cells used on the current line up to ``i``
+    brk = -1  # where the next line may start: after the last run of spaces
+    i = start
+    while i < end:
+        char = text[i]
+        if char in " \t":
+            run = _SPACE_RUN.match(text, i, end)
+            assert run is not None
+            cells += run.end() - i
+            if i > pos:  # not the paragraph's indent
+                brk = run.end()
+            i = run.end()
+            continue
+        char_cells = get_character_cell_size(char)
+        # A loop: after breaking at the last space, the carried word plus a wide
+        # character may still not fit, and then the word is folded where it stands.
+        while cells + char_cells > width and i > pos:
+            cut = brk if pos < brk <= i else i
+            out.append((pos, cut))
+            cells = cell_len(text[cut:i])
+            pos, brk = cut, -1
+        cells += char_cells
+        i += 1
+    out.append((pos, end))
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The text wrapped to one width: line ``n`` covers ``starts[n]:ends[n]``."""
+
+    width: int
+    starts: list[int]
+    ends: list[int]
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """A scrollable, word-wrapped article text with highlighted search matches.
+
+    Give it the text and the match spans with :meth:`set_text`; move between matches
+    with :meth:`next_hit` and :meth:`previous_hit`, which scroll the current match into
+    view and post :class:`ArticleView.HitChanged`. The text is shown literally: it is
+    never parsed as markup.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-view--match",
+        "article-view--current",
+        "article-view--message",
+        "article-view--error",
+    }
+
+    DEFAULT_CSS = """
+    ArticleView {
+        background: $surface;
+        color: $foreground;
+        padding: 0 1;
+        overflow-x: hidden;
+        overflow-y: auto;
+        /* A stable gutter keeps the wrap width the same whether or not a scrollbar shows. */
+        scrollbar-gutter: stable;
+        &:focus {
+            background-tint: $foreground 4%;
+        }
+    }
+    ArticleView > .article-view--match {
+        background: $accent 35%;
+    }
+    ArticleView > .article-view--current {
+        background: $accent;
+        color: auto;
+        text-style: bold;
+    }
+    ArticleView > .article-view--message {
+        color: $text-muted;
+        text-style: italic;
+    }
+    ArticleView > .article-view--error {
+        color: $text-error;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "page_down", "Page down", show=False),
+    ]
+
+    @dataclass
+    class HitChanged(Message):
+        """The current match changed: ``index`` (0-based) of ``count`` matches."""
+
+        index: int
+        count: int
+
+    def __init__(
+        self,
+        text: str = "",
+        highlights: Sequence[tuple[int, int]] = (),
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """Create the view.
+
+        Args:
+            text: The article's text, paragraphs separated by blank lines.
+            highlights: Match spans, ``(start, end)`` character offsets into ``text``.
+            name: The widget's name.
+            id: The widget's DOM id.
+            classes: The widget's CSS classes.
+        """
+        super().__init__(name=name, id=id, classes=classes)
+        self._text = ""
+        self._shown = ""
+        self._hits: list[tuple[int, int]] = []
+        self._hit_ends: list[int] = []
+        self._current: int | None = None
+        self._message_class: str | None = None
+        self._layouts: dict[int, _Layout] = {}
+        self._layout: _Layout | None = None
+        # An offset to bring into view once the view knows its width.
+        self._pending_offset: int | None = None
+        self._rows = 0  # visible rows as of the last resize
+        self.set_text(text, highlights)
+
+    # -- content ---------------------------------------------------------------------
+
+    @property
+    def text(self) -> str:
+        """The text shown (the message, while one is shown)."""
+        return self._text
+
+    @property
+    def highlights(self) -> tuple[tuple[int, int], ...]:
+        """The match spans, in order."""
+        return tuple(self._hits)
+
+    def set_text(self, text: str, highlights: Sequence[tuple[int, int]] = ()) -> None:
+        """Show ``text`` with ``highlights``; no match is current, and the view goes to the top.
+
+        Args:
+            text: The article's text, paragraphs separated by blank lines.
+            highlights: ``(start, end)`` character offsets into ``text``; expected not to
+                overlap. Empty or out-of-range spans are dropped.
+        """
+        self._message_class = None
+        self._load(text, highlights)
+
+    def show_message(self, message: str, *, error: bool = False) -> None:
+        """Replace the text with a one-line message ("Loading…", an error).
+
+        Args:
+            message: The message, shown literally.
+            error: Style it as an error.
+        """
+        self._load(message, ())
+        self._message_class = "article-view--error" if error else "article-view--message"
+
+    def _load(self, text: str, highlights: Sequence[tuple[int, int]]) -> None:
+        self._text = text
+        self._shown = text.translate(_DISPLAY)
+        length = len(text)
+        self._hits = sorted(
+            (max(0, start), min(length, end))
+            for start, end in highlights
+            if start < end and start < length and end > 0
+        )
+        self._hit_ends = [end for _, end in self._hits]
+        self._current = None
+        self._layouts.clear()
+        self._layout = None
+        self._pending_offset = None
+        if self.is_mounted:
+            self._relayout()
+            self.scroll_to(0, 0, animate=False, force=True)
+            self.refresh()
+
+    # -- hits ------------------------------------------------------------------------
+
+    @property
+    def hit_count(self) -> int:
+        """How many matches the text has."""
+        return len(self._hits)
+
+    @property
+    def current(self) -> int | None:
+        """The index of the current match, or None before the first move."""
+        return self._current
+
+    def go_to_hit(self, index: int) -> None:
+        """Make match ``index`` (taken modulo the count) current and scroll it into view.
+
+        Posts :class:`ArticleView.HitChanged`. Does nothing when there are no matches.
+        """
+        if not self._hits:
+            return
+        index %= len(self._hits)
+        self._current = index
+        self.scroll_to_offset(self._hits[index][0])
+        self.refresh()
+        self.post_message(self.HitChanged(index, len(self._hits)))
+
+    def next_hit(self) -> None:
+        """Go to the next match, from the last one back to the first."""
+        self.go_to_hit(0 if self._current is None else self._current + 1)
+
+    def previous_hit(self) -> None:
+        """Go to the previous match, from the first one round to the last."""
+        self.go_to_hit(-1 if self._current is None else self._current - 1)
+
+    # -- offsets and lines -----------------------------------------------------------
+
+    @property
+    def line_count(self) -> int:
+        """How many wrapped lines the text has at the current width (0 before layout)."""
+        return len(self._layout.starts) if self._layout else 0
+
+    def line_of(self, offset: int) -> int:
+        """The wrapped line that holds character ``offset`` (clamped to the text).
+
+        Raises:
+            RuntimeError: Before the view has been laid out.
+        """
+        layout = self._require_layout()
+        return max(0, min(bisect_right(layout.starts, offset) - 1, len(layout.starts) - 1))
+
+    def offsets_of(self, line: int) -> tuple[int, int]:
+        """The ``(start, end)`` character offsets wrapped line ``line`` covers.
+
+        Raises:
+            RuntimeError: Before the view has been laid out.
+            IndexError: For a line that does not exist.
+        """
+        layout = self._require_layout()
+        return layout.starts[line], layout.ends[line]
+
+    def scroll_to_offset(self, offset: int, *, center: bool = True) -> None:
+        """Bring the line holding character ``offset`` into view, centred if it was not.
+
+        Before the view knows its width, the scroll happens once it does.
+        """
+        if self._layout is None:
+            self._pending_offset = offset
+            return
+        line = self.line_of(offset)
+        top = round(self.scroll_y)
+        height = max(1, self.scrollable_content_region.height)
+        if top <= line < top + height:
+            return
+        y = line - (height - 1) // 2 if center else line
+        # force: right after new text the scrollbar (and so scrolling) is only enabled
+        # at the next layout, but the virtual size is already right.
+        self.scroll_to(y=max(0, y), animate=False, force=True)
+
+    def _require_layout(self) -> _Layout:
+        if self._layout is None:
+            raise RuntimeError("the article view has not been laid out yet")
+        return self._layout
+
+    # -- layout ----------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Re-wrap for the new width; keep the current match in view if it was, else the top."""
+        rows, self._rows = self._rows, self.scrollable_content_region.height
+        layout = self._layout
+        if layout is None:
+            self._relayout()
+            return
+        top = min(round(self.scroll_y), len(layout.starts) - 1)
+        hit = None if self._current is None else self._hits[self._current][0]
+        if hit is not None and top <= self.line_of(hit) < top + rows:
+            # E.g. the header above grew after the jump to the first match: follow the match.
+            self._relayout()
+            self.scroll_to_offset(hit)
+        elif self._relayout():
+            self.scroll_to(y=self.line_of(layout.starts[top]), animate=False, force=True)
+
+    def _relayout(self) -> bool:
+        """Wrap for the current width (cached per width); True if the layout changed."""
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return False  # not laid out yet: on_resize will come
+        if self._layout is not None and self._layout.width == width:
+            return False
+        layout = self._layouts.get(width)
+        if layout is None:
+            spans = wrap_offsets(self._text, width)
+            layout = _Layout(width, [s for s, _ in spans], [e for _, e in spans])
+            if len(self._layouts) >= _LAYOUT_CACHE:
+                del self._layouts[next(iter(self._layouts))]
+            self._layouts[width] = layout
+        self._layout = layout
+        self.virtual_size = Size(width, len(layout.starts))
+        if self._pending_offset is not None:
+            offset, self._pending_offset = self._pending_offset, None
+            self.scroll_to_offset(offset)
+        self.refresh()
+        return True
+
+    # -- rendering -------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """Render the visible line ``y`` (relative to the top of the view)."""
+        width = self.scrollable_content_region.width
+        base = self.visual_style
+        if self._message_class is not None:
+            base = self.get_visual_style(self._message_class)
+        layout = self._layout
+        index = round(self.scroll_y) + y
+        if layout is None or index >= len(layout.starts):
+            return Strip.blank(width, base.rich_style)
+        start, end = layout.starts[index], layout.ends[index]
+        if end > start and self._shown[end - 1] == "\n":
+            end -= 1
+        # Plain Content, never markup: article text is untrusted ("[@click=app.quit]").
+        content = Content(self._shown[start:end]).rstrip()
+        for hit_index, (hit_start, hit_end) in self._hits_between(start, end):
+            component = (
+                ("article-view--match", "article-view--current")
+                if hit_index == self._current
+                else ("article-view--match",)
+            )
+            content = content.stylize(
+                self.get_visual_style(*component), hit_start - start, hit_end - start
+            )
+        strip = Strip(content.render_segments(base), content.cell_length)
+        return strip.adjust_cell_length(width, base.rich_style)
+
+    def _hits_between(self, start: int, end: int) -> list[tuple[int, tuple[int, int]]]:
+        """The matches overlapping ``[start, end)``, with their indexes."""
+        found = []
+        index = bisect_right(self._hit_ends, start)
+        while index < len(self._hits) and self._hits[index][0] < end:
+            found.append((index, self._hits[index]))
+            index += 1
+        return found
