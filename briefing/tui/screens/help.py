@@ -43,7 +43,7 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 96;
+        width: 90;
         max-height: 90%;
         height: auto;
         background: $surface;

@@ -27,12 +27,16 @@ PAGE_SIZE = 50
 
 SYNTAX_HELP = """\
 Query syntax
-  iran drone          all words (stemmed)        "precision strikes"   a phrase
-  drone OR rocket     either word                -contractor, NOT x    without
-  strik*              wildcard                   strikse~              fuzzy
-  title:retaliatory   in titles                  source:"zero hedge"   by outlet (author:, tag:)
-  date:2024-02        that month                 date:>2024-01-01      after (also <, [A TO B])
-Names match across spellings: "Deir ez-Zor" also finds Deir al-Zor, Deir el-Zour, Deir Ezzor."""
+  iran drone               all the words (strikes also finds strike)
+  "precision strikes"      the exact phrase
+  drone OR rocket          either word
+  -contractor, NOT x       without the word
+  strik*   strikse~        wildcard; fuzzy (one or two letters off)
+  title:retaliatory        in titles; also source:"zero hedge", author:, tag:
+  date:2024-02             that month; also date:2024, date:2024-02-04
+  date:>2024-01-01         after; also date:<…, date:[2024-01-01 TO 2024-03-01]
+Names match across spellings: "Deir ez-Zor" also finds Deir al-Zor,
+Deir el-Zour and Deir Ezzor."""
 
 
 @dataclass(frozen=True)

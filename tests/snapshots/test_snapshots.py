@@ -1,0 +1,106 @@
+"""Snapshots of the search, reader and help screens at 120x40 (pytest-textual-snapshot).
+
+Update them after an intended change with ``pytest tests/snapshots --snapshot-update``
+and look at the report before committing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from briefing.index.library import load_library
+from briefing.search.model import SearchResult
+from briefing.tui.app import BriefingApp, make_app
+from briefing.tui.screens.search import SearchScreen
+from tests.conftest import SAMPLE
+from tests.tui.helpers import settle
+
+SIZE = (120, 40)
+# A fixed place, so that the paths the reader shows are the same on every machine.
+CORPUS = Path("/tmp/briefing-snapshots/sample_corpus")
+
+
+class _Untimed:
+    """The app's engine with search times set to zero: timings differ on every run."""
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+    def search(self, *args: Any, **kwargs: Any) -> SearchResult:
+        return dataclasses.replace(self._engine.search(*args, **kwargs), elapsed=0.0)
+
+
+@pytest.fixture
+def app() -> BriefingApp:
+    shutil.rmtree(CORPUS.parent, ignore_errors=True)
+    shutil.copytree(SAMPLE, CORPUS)
+    library = load_library("snapshots")
+    library.add([CORPUS])
+    library.save()
+    built = make_app(library="snapshots", theme="briefing-dark", update_on_start=False)
+    built.engine.update()
+    built.engine = _Untimed(built.engine)  # type: ignore[assignment]
+    return built
+
+
+def _search(query: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def run(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        screen.query_one("#query", Input).value = query
+        await pilot.pause()
+        screen.search_now()
+        await settle(app, pilot)
+
+    return run
+
+
+def test_search_screen(snap_compare: Any, app: BriefingApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=_search('"Deir ez-Zor"'))
+
+
+def test_search_screen_no_hits(snap_compare: Any, app: BriefingApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=_search("precisoin"))
+
+
+def test_reader_screen(snap_compare: Any, app: BriefingApp) -> None:
+    search = _search('"Deir ez-Zor"')
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await search(pilot)
+        await pilot.press("enter", "enter")
+        await settle(pilot.app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run)
+
+
+def test_help_screen(snap_compare: Any, app: BriefingApp) -> None:
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot.app, pilot)
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run)
+
+
+def test_light_theme_search_screen(snap_compare: Any, app: BriefingApp) -> None:
+    async def run(pilot: Pilot[Any]) -> None:
+        pilot.app.theme = "briefing-light"
+        await _search("retaliatory strikes")(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run)
