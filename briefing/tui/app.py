@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -31,6 +32,7 @@ from briefing.index.library import (
 from briefing.index.store import IndexBusy, IndexUnavailable, IngestReport, Progress
 from briefing.search.engine import WhooshEngine
 from briefing.tui.screens.help import HelpScreen
+from briefing.tui.screens.reader import ReaderScreen
 from briefing.tui.screens.search import SearchScreen
 from briefing.tui.themes import bundled_themes
 
@@ -78,6 +80,7 @@ class BriefingApp(App[None]):
         self._start_theme = theme
         self.update_on_start = update_on_start
         self.hint = hint
+        self._reader: ReaderScreen | None = None
         self.sub_title = f"library {self.library.name!r}"
 
     def on_mount(self) -> None:
@@ -126,9 +129,17 @@ class BriefingApp(App[None]):
 
     def open_article(self, article_id: str, query: str = "", related: bool = False) -> None:
         """Open an article in the reader, with the query's matches highlighted."""
-        from briefing.tui.screens.reader import ReaderScreen
-
-        screen = ReaderScreen(self.engine, article_id, query)
+        # One reader is kept for articles opened from the results and shown again:
+        # composing and styling a new screen each time held the event loop ~100 ms.
+        # (Installed, so that popping it does not destroy it.)
+        screen = self._reader
+        if screen is None:
+            screen = self._reader = ReaderScreen(self.engine, article_id, query)
+            self.install_screen(screen, "reader")
+        elif screen in self.screen_stack:
+            screen = ReaderScreen(self.engine, article_id, query)
+        else:
+            screen.show(article_id, query)
         self.push_screen(screen)
         if related and hasattr(screen, "action_focus_related"):
             self.call_after_refresh(screen.action_focus_related)
@@ -142,6 +153,20 @@ class BriefingApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        # Every key binding of the screen the palette was opened on, so that each
+        # action can be found by name as well as by key.
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not (binding.description and active.enabled) or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            shown = binding.key_display or self.get_key_display(binding)
+            yield SystemCommand(
+                f"{binding.description} ({shown or key})",
+                binding.tooltip or f"Key: {shown or key}",
+                partial(self.run_action, binding.action, active.node),
+            )
         yield SystemCommand("Search", "Focus the search box (/)", self.action_focus_search)
         yield SystemCommand("Help", "Keys and query syntax (?)", self.action_help)
         yield SystemCommand(

@@ -158,3 +158,16 @@ def test_version_and_help() -> None:
     for command in ("index", "search", "list", "show", "related", "sources", "paths"):
         out = run(command, "--help")
         assert out.returncode == 0 and "--library" in out.stdout, command
+
+
+def test_unknown_theme_is_a_one_line_error_listing_the_names() -> None:
+    out = run("--theme", "nosuch")
+    assert out.returncode == 2
+    assert out.stderr.count("\n") == 1
+    assert "nosuch" in out.stderr and "briefing-light" in out.stderr
+    assert "briefing-contrast" in out.stderr and "textual-dark" in out.stderr
+
+
+def test_a_missing_path_is_not_taken_for_a_folder() -> None:
+    out = run("/no/such/folder")
+    assert out.returncode == 2 and "invalid choice" in out.stderr

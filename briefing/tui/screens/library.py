@@ -20,13 +20,14 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, DirectoryTree, Footer, Input, Label, Static
+from textual.widgets import Button, DataTable, DirectoryTree, Input, Label, Static
 
 from briefing.corpus.model import FileProblem
 from briefing.corpus.sanitize import sanitize_line
 from briefing.index.library import Library, LibraryError
 from briefing.index.store import IngestReport
 from briefing.tui.widgets.index_status import IndexStatus
+from briefing.tui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from briefing.tui.app import BriefingApp
@@ -179,7 +180,7 @@ class LibraryScreen(Screen[None]):
                 yield Static(id="duplicates-more", classes="more")
         yield Static(id="status")
         yield IndexStatus()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         for name in _COLUMNS:

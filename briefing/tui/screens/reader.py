@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -20,6 +20,7 @@ from briefing.corpus.model import Article
 from briefing.search.engine import ArticleNotFound, Engine
 from briefing.search.model import ArticleMatches, Hit
 from briefing.tui.widgets.article_view import ArticleView
+from briefing.tui.widgets.key_bar import KeyBar
 
 RELATED_LIMIT = 10
 INFERRED_MARK = "*"
@@ -202,13 +203,28 @@ class ReaderScreen(Screen[None]):
                 yield Label("Related coverage", id="reader-related-title")
                 yield OptionList(id="related-list")
         yield Static(id="reader-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Show the loading state and fetch everything in a worker."""
+        self._start_loading()
+
+    def show(self, article_id: str, query: str = "") -> None:
+        """Show another article in this screen (the app reuses one reader: composing a
+        screen costs more than the article it shows)."""
+        self.article_id = article_id
+        self.query_text = query
+        self.article = None
+        self._related = []
+        if self.is_mounted:
+            self._start_loading()
+
+    def _start_loading(self) -> None:
+        self.query_one(ArticleHeader).update(Content("Loading…"))
         self.query_one(ArticleView).show_message("Loading…")
         self._set_related_placeholder("Loading…")
         self._set_status("Loading…")
+        self.query_one(ArticleView).focus()
         self._load()
 
     # -- loading ---------------------------------------------------------------------

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 from textual.worker import get_current_worker
 
 from briefing.index.store import IndexBusy, IndexUnavailable
@@ -20,6 +20,7 @@ from briefing.search.engine import Engine
 from briefing.search.model import Filters, SearchResult
 from briefing.tui.widgets.facets import FacetPanel
 from briefing.tui.widgets.index_status import IndexStatus
+from briefing.tui.widgets.key_bar import KeyBar
 from briefing.tui.widgets.result_list import ResultList
 
 DEBOUNCE_SECONDS = 0.15
@@ -100,7 +101,7 @@ class SearchScreen(Screen[None]):
                     yield Button("", id="suggest", compact=True)
         yield Static(id="status")
         yield IndexStatus()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()

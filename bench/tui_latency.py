@@ -1,0 +1,144 @@
+"""How long the app's event loop can be held up while a user works, on a real corpus.
+
+A ticker task asks the event loop to wake it every 5 ms; how late it wakes is how long
+some handler held the loop. Measured twice in the same run: with the app idle (the
+reference: what the machine and Textual cost by themselves) and while a user types
+queries key by key, opens articles, steps through hits and scrolls the results.
+
+Usage: python bench/tui_latency.py [--corpus bbc|reuters|PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CORPORA = REPO.parent / "shared" / "corpora"
+QUERIES = ["oil prices", "prime minister", "world cup", "mobile phone", "interest rates"]
+
+
+class Ticker:
+    """Records how late the event loop runs a task that sleeps 5 ms at a time."""
+
+    def __init__(self) -> None:
+        self.lateness: list[float] = []
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        while not self._stop.is_set():
+            started = time.perf_counter()
+            await asyncio.sleep(0.005)
+            self.lateness.append(time.perf_counter() - started - 0.005)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> list[float]:
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+        return self.lateness
+
+
+async def measure(library: str) -> tuple[list[float], list[float], int]:
+    from textual.worker import WorkerCancelled
+
+    from briefing.tui.app import make_app
+    from briefing.tui.screens.search import SearchScreen
+    from briefing.tui.widgets.result_list import ResultList
+
+    app = make_app(library=library, update_on_start=False)
+
+    async def settle(pilot: object) -> None:
+        for _ in range(4):
+            running = [w for w in app.workers if not w.is_finished]
+            for worker in running:
+                try:
+                    await worker.wait()
+                except WorkerCancelled:
+                    pass
+            await pilot.pause()  # type: ignore[attr-defined]
+            if not running:
+                return
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        idle = Ticker()
+        idle.start()
+        await asyncio.sleep(2.0)
+        reference = await idle.stop()
+
+        busy = Ticker()
+        busy.start()
+        opened = 0
+        for query in QUERIES:
+            screen = app.screen
+            assert isinstance(screen, SearchScreen)
+            screen.action_focus_search()
+            await pilot.press("ctrl+a", "ctrl+k")  # clear the box
+            for key in query:
+                await pilot.press("space" if key == " " else key)
+            await pilot.pause(0.3)  # let the debounce fire, as a pausing typist does
+            await settle(pilot)
+            if screen.query_one(ResultList).total:
+                await pilot.press("enter", "enter")
+                await settle(pilot)
+                for _ in range(3):
+                    await pilot.press("n")
+                await pilot.press("pagedown", "pagedown")
+                await pilot.press("escape")
+                await settle(pilot)
+                opened += 1
+            await pilot.press("pagedown", "pagedown", "pagedown", "end", "home")
+            await settle(pilot)
+        working = await busy.stop()
+    return reference, working, opened
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", default="bbc", help="bbc, reuters, or a folder")
+    args = parser.parse_args()
+    corpus = {"bbc": CORPORA / "bbc", "reuters": CORPORA / "reuters21578"}.get(
+        args.corpus, Path(args.corpus)
+    )
+    if not corpus.is_dir():
+        print(f"bench: no corpus at {corpus}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["BRIEFING_HOME"] = tmp
+        from briefing.index.library import load_library
+        from briefing.search.engine import WhooshEngine
+
+        library = load_library("bench")
+        library.add([corpus])
+        library.save()
+        report = WhooshEngine(library).update()
+        reference, working, opened = asyncio.run(measure("bench"))
+
+    def ms(values: list[float], q: float) -> float:
+        return sorted(values)[min(len(values) - 1, int(len(values) * q))] * 1000
+
+    print(f"corpus: {corpus} ({report.total_articles} articles); {opened} articles opened")
+    print(
+        f"event-loop stall   idle (reference): max {max(reference) * 1000:6.1f} ms, "
+        f"p99 {ms(reference, 0.99):5.1f} ms, median {statistics.median(reference) * 1000:4.1f} ms"
+    )
+    print(
+        f"                   while working:    max {max(working) * 1000:6.1f} ms, "
+        f"p99 {ms(working, 0.99):5.1f} ms, median {statistics.median(working) * 1000:4.1f} ms"
+    )
+    print(f"ratio of max stalls (working / idle): {max(working) / max(reference):.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
