@@ -49,28 +49,16 @@ class Ticker:
 
 
 async def measure(library: str) -> tuple[list[float], list[float], int]:
-    from textual.worker import WorkerCancelled
-
+    sys.path.insert(0, str(REPO))
     from briefing.tui.app import make_app
     from briefing.tui.screens.search import SearchScreen
     from briefing.tui.widgets.result_list import ResultList
+    from tests.tui.helpers import settle
 
     app = make_app(library=library, update_on_start=False)
 
-    async def settle(pilot: object) -> None:
-        for _ in range(4):
-            running = [w for w in app.workers if not w.is_finished]
-            for worker in running:
-                try:
-                    await worker.wait()
-                except WorkerCancelled:
-                    pass
-            await pilot.pause()  # type: ignore[attr-defined]
-            if not running:
-                return
-
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+        await settle(app, pilot)
         idle = Ticker()
         idle.start()
         await asyncio.sleep(2.0)
@@ -87,18 +75,18 @@ async def measure(library: str) -> tuple[list[float], list[float], int]:
             for key in query:
                 await pilot.press("space" if key == " " else key)
             await pilot.pause(0.3)  # let the debounce fire, as a pausing typist does
-            await settle(pilot)
+            await settle(app, pilot)
             if screen.query_one(ResultList).total:
                 await pilot.press("enter", "enter")
-                await settle(pilot)
+                await settle(app, pilot)
                 for _ in range(3):
                     await pilot.press("n")
                 await pilot.press("pagedown", "pagedown")
                 await pilot.press("escape")
-                await settle(pilot)
+                await settle(app, pilot)
                 opened += 1
             await pilot.press("pagedown", "pagedown", "pagedown", "end", "home")
-            await settle(pilot)
+            await settle(app, pilot)
         working = await busy.stop()
     return reference, working, opened
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -52,6 +52,10 @@ class FacetPanel(VerticalScroll):
         sources: tuple[str, ...]
         months: tuple[str, ...]
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._shown: object = None
+
     def compose(self) -> ComposeResult:
         yield Label("Sources")
         yield SelectionList[str](id="sources")
@@ -72,10 +76,19 @@ class FacetPanel(VerticalScroll):
         self,
         sources: Mapping[str, int],
         months: Mapping[str, int],
-        selected_sources: Iterable[str] = (),
-        selected_months: Iterable[str] = (),
+        selected_sources: Collection[str] = (),
+        selected_months: Collection[str] = (),
     ) -> None:
         """Replace the lists' values and counts, keeping what is selected."""
+        shown = (
+            tuple(sources.items()),
+            tuple(months.items()),
+            frozenset(selected_sources),
+            frozenset(selected_months),
+        )
+        if shown == self._shown:
+            return  # rebuilding the lists restyles them: skip it while counts stay put
+        self._shown = shown
         with self.prevent(SelectionList.SelectedChanged):
             _fill(self.sources, sources, set(selected_sources), newest_first=False)
             _fill(self.months, months, set(selected_months), newest_first=True)
