@@ -171,3 +171,11 @@ def test_unknown_theme_is_a_one_line_error_listing_the_names() -> None:
 def test_a_missing_path_is_not_taken_for_a_folder() -> None:
     out = run("/no/such/folder")
     assert out.returncode == 2 and "invalid choice" in out.stderr
+
+
+def test_empty_query_lists_every_article_newest_first_undated_last() -> None:
+    data = json.loads(run("search", "", "--json").stdout)
+    assert data["total"] == 5
+    dates = [h["published"] for h in data["hits"]]
+    assert dates[:2] == ["2024-05-23", "2024-02-04"]
+    assert dates[2:] == [None, None, None]

@@ -272,10 +272,15 @@ def test_fallback_notice_names_the_words(sample_ix: Any) -> None:
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\n"])
-def test_empty_query(sample_ix: Any, query: str) -> None:
+def test_empty_query_browses_every_article_newest_first(sample_ix: Any, query: str) -> None:
     result = search(sample_ix, query)
-    assert result.total == 0 and not result.hits and not result.notices
+    assert result.total == 5 and len(result.hits) == 5 and not result.notices
     assert result.suggestion is None
+    dated = [h.published for h in result.hits if h.published]
+    assert dated == sorted(dated, reverse=True)
+    # Undated articles (if any) come after the dated ones, not before.
+    undated = [i for i, h in enumerate(result.hits) if h.published is None]
+    assert undated == list(range(len(result.hits) - len(undated), len(result.hits)))
 
 
 @pytest.mark.parametrize("query", ["*", "**", "?", "* ?"])
@@ -335,7 +340,10 @@ def test_facets_count_every_match(lang_ix: Any) -> None:
         ("Outlet Three", 1),
         ("Outlet Two", 1),
     ]
-    assert facets(lang_ix, "") == {"source": {}, "month": {}}
+    # An empty query counts every article, as the browse list shows them all.
+    everything = search(lang_ix, "")
+    assert facets(lang_ix, "") == everything.facets
+    assert sum(everything.facets["source"].values()) == everything.total == 6
 
 
 def test_facets_with_filters(lang_ix: Any) -> None:
