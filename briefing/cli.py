@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from briefing import __version__, locations
+from briefing.compare.model import Comparison
 from briefing.corpus.model import Article
 from briefing.index.library import (
     DEFAULT_LIBRARY,
@@ -108,6 +109,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("id", help="an article id, or its unique start")
     p.add_argument("--limit", type=int, default=10, metavar="N")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser(
+        "compare",
+        parents=[common],
+        help="line up 2-4 articles: shared passages and conflicting facts",
+        description="Align the passages of 2 to 4 articles by meaning (shared, partly shared, "
+        "only in one source) and list the facts they state, conflicts first.",
+    )
+    p.add_argument("ids", nargs="+", metavar="ID", help="article ids, or unique starts (003 004)")
+    p.add_argument("--json", action="store_true", help="passages and grouped facts as JSON")
+
+    p = sub.add_parser(
+        "stories", parents=[common], help="the library's articles grouped into events"
+    )
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("sources", parents=[common], help="the outlets and their article counts")
@@ -273,6 +289,54 @@ def _cmd_related(args: argparse.Namespace, name: str) -> int:
     return EXIT_OK
 
 
+def _cmd_compare(args: argparse.Namespace, name: str) -> int:
+    if not 2 <= len(args.ids) <= 4:
+        raise UsageError("compare takes 2 to 4 article ids")
+    engine = _engine(name)
+    ids = [engine.resolve(ref) for ref in args.ids]
+    if len(set(ids)) != len(ids):
+        raise UsageError("compare needs different articles")
+    comparison = engine.compare(ids)
+    articles = {i: engine.article(i) for i in ids}
+    if args.json:
+        _print_json(_comparison_json(comparison, articles))
+        return EXIT_OK
+    _print_comparison(comparison, articles, _Style(sys.stdout))
+    return EXIT_OK
+
+
+def _cmd_stories(args: argparse.Namespace, name: str) -> int:
+    stories = _engine(name).stories()
+    if args.json:
+        _print_json(
+            {
+                "stories": [
+                    {
+                        "id": s.id,
+                        "title": s.title,
+                        "articles": list(s.article_ids),
+                        "sources": list(s.sources),
+                        "start": _iso(s.start),
+                        "end": _iso(s.end),
+                    }
+                    for s in stories
+                ]
+            }
+        )
+        return EXIT_OK
+    style = _Style(sys.stdout)
+    for story in stories:
+        span = " – ".join(dict.fromkeys(filter(None, (_iso(story.start), _iso(story.end)))))
+        print(f"{style.bold(story.title)}")
+        count = len(story.article_ids)
+        outlets = ", ".join(story.sources) or "unknown outlets"
+        print(f"    {count} article{'s' if count != 1 else ''} · {outlets} · {span or 'undated'}")
+        for article_id in story.article_ids:
+            print(f"      {style.dim(article_id)}")
+    print(f"{len(stories)} stories")
+    return EXIT_OK
+
+
 def _cmd_sources(args: argparse.Namespace, name: str) -> int:
     counts = _engine(name).store.source_counts()
     if args.json:
@@ -321,6 +385,8 @@ _COMMANDS = {
     "list": _cmd_list,
     "show": _cmd_show,
     "related": _cmd_related,
+    "compare": _cmd_compare,
+    "stories": _cmd_stories,
     "sources": _cmd_sources,
     "paths": _cmd_paths,
 }
@@ -482,6 +548,120 @@ def _print_result(result: SearchResult, style: _Style) -> None:
     months = result.facets.get("month", {})
     if months:
         print("Months:  " + ", ".join(f"{m} ({c})" for m, c in sorted(months.items())))
+
+
+_MARKS = {"shared": "●", "partial": "◐", "unique": "○"}
+
+
+def _comparison_json(comparison: Comparison, articles: dict[str, Article | None]) -> dict[str, Any]:
+    return {
+        "articles": [
+            {
+                "id": i,
+                "title": a.title if a else None,
+                "source": a.source if a else None,
+                "published": _iso(a.published) if a else None,
+            }
+            for i, a in articles.items()
+        ],
+        "passages": {
+            article_id: [
+                {
+                    "index": p.passage.index,
+                    "start": p.passage.start,
+                    "end": p.passage.end,
+                    "text": p.passage.text,
+                    "status": p.status,
+                    "counterparts": [
+                        {"id": c.article_id, "passage": c.passage, "score": round(c.score, 3)}
+                        for c in p.counterparts
+                    ],
+                }
+                for p in passages
+            ]
+            for article_id, passages in comparison.passages.items()
+        },
+        "facts": [
+            {
+                "key": g.key,
+                "kind": g.kind,
+                "conflict": g.conflict,
+                "reason": g.reason,
+                "values": {
+                    article_id: [
+                        {
+                            "value": f.value,
+                            "thing": f.thing,
+                            "text": f.text,
+                            "sentence": f.sentence,
+                            "start": f.start,
+                            "end": f.end,
+                            "number": f.number,
+                            "qualifier": f.qualifier,
+                        }
+                        for f in g.facts
+                        if f.article_id == article_id
+                    ]
+                    for article_id in comparison.article_ids
+                },
+            }
+            for g in comparison.facts
+        ],
+        "elapsed": round(comparison.elapsed, 4),
+    }
+
+
+def _print_comparison(
+    comparison: Comparison, articles: dict[str, Article | None], style: _Style
+) -> None:
+    letters = {i: chr(ord("A") + n) for n, i in enumerate(comparison.article_ids)}
+    for article_id, letter in letters.items():
+        article = articles.get(article_id)
+        title = article.title if article else article_id
+        source = (article.source if article else None) or "unknown source"
+        print(f"[{letter}] {style.bold(title)}")
+        print(f"    {source} · {style.dim(article_id)}")
+    print()
+    for article_id, passages in comparison.passages.items():
+        counts = {status: sum(p.status == status for p in passages) for status in _MARKS}
+        print(
+            f"[{letters[article_id]}] {len(passages)} passages: {counts['shared']} shared, "
+            f"{counts['partial']} partly shared, {counts['unique']} only in this source"
+        )
+    first = comparison.article_ids[0]
+    shared = [p for p in comparison.passages.get(first, ()) if p.counterparts]
+    if shared:
+        print()
+        print(style.bold("Passages in common"))
+        for aligned in shared:
+            print(
+                f"  {_MARKS[aligned.status]} [{letters[first]}{aligned.passage.index + 1}] "
+                f"{_clip(aligned.passage.text, 90)}"
+            )
+            for c in aligned.counterparts:
+                other = comparison.passages[c.article_id][c.passage].passage
+                print(
+                    f"      [{letters[c.article_id]}{c.passage + 1}] ({c.score:.2f}) "
+                    f"{_clip(other.text, 80)}"
+                )
+    if comparison.facts:
+        print()
+        print(style.bold("Facts (conflicts first)"))
+        for group in comparison.facts:
+            mark = style.mark("!") if group.conflict else " "
+            print(f"{mark} {group.key}" + (f" — {group.reason}" if group.reason else ""))
+            for fact in group.facts:
+                print(
+                    f"    [{letters.get(fact.article_id, '?')}] {fact.text}: "
+                    f"{style.dim(_clip(fact.sentence, 100))}"
+                )
+    print()
+    print(f"({comparison.elapsed * 1000:.0f} ms)")
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _print_report(name: str, report: IngestReport, added_paths: list[str]) -> None:

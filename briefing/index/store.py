@@ -184,6 +184,10 @@ class IndexStore:
                 raise IndexUnavailable(f"cannot open the index: {exc}") from exc
         return self._ix
 
+    def generation(self) -> int:
+        """The index's latest commit number: changes whenever articles are indexed."""
+        return int(self.open().latest_generation())
+
     def shared(self) -> SharedSearcher:
         """A long-lived searcher for the search functions (see :class:`SharedSearcher`)."""
         if self._shared is None:

@@ -6,8 +6,11 @@ later without touching the UI; ``WhooshEngine`` is the local implementation.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
 from typing import Protocol
 
+from briefing.compare.model import Comparison, Story
 from briefing.corpus.model import Article, FileProblem
 from briefing.index.library import Library
 from briefing.index.store import IndexStore, IngestReport, ProgressCallback
@@ -56,6 +59,14 @@ class Engine(Protocol):
         """The full id for an id or a unique short form of it (``002``)."""
         ...
 
+    def compare(self, article_ids: Sequence[str]) -> Comparison:
+        """Two to four articles side by side: aligned passages and grouped facts."""
+        ...
+
+    def stories(self) -> list[Story]:
+        """The library's articles grouped into events."""
+        ...
+
 
 class WhooshEngine:
     """The local engine: a library's Whoosh index in the data directory."""
@@ -63,6 +74,8 @@ class WhooshEngine:
     def __init__(self, library: Library, lock_timeout: float | None = None) -> None:
         self.library = library
         self.store = IndexStore(library, lock_timeout=lock_timeout)
+        self._stories: tuple[int, list[Story]] | None = None
+        self._stories_lock = threading.Lock()
 
     def update(self, progress: ProgressCallback | None = None) -> IngestReport:
         """Index new and changed articles, drop deleted ones (one writer at a time)."""
@@ -93,6 +106,33 @@ class WhooshEngine:
     def articles(self) -> list[Article]:
         """Every article, sorted by id."""
         return self.store.articles()
+
+    def compare(self, article_ids: Sequence[str]) -> Comparison:
+        """Two to four articles side by side: aligned passages and grouped facts.
+
+        Raises:
+            ArticleNotFound: an id matches no article.
+            ValueError: fewer than two or more than four articles.
+        """
+        from briefing.compare.engine import compare
+
+        articles = []
+        for ref in article_ids:
+            article = self.article(self.resolve(ref))
+            if article is None:
+                raise ArticleNotFound(f"no article with id {ref!r}")
+            articles.append(article)
+        return compare(articles)
+
+    def stories(self) -> list[Story]:
+        """The library's articles grouped into events (computed once per index version)."""
+        from briefing.compare.stories import cluster
+
+        generation = self.store.generation()
+        with self._stories_lock:
+            if self._stories is None or self._stories[0] != generation:
+                self._stories = (generation, cluster(self.articles()))
+            return self._stories[1]
 
     def problems(self) -> tuple[list[FileProblem], list[tuple[str, str]]]:
         """Skipped files and duplicates as of the last update."""

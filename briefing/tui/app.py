@@ -144,6 +144,18 @@ class BriefingApp(App[None]):
         if related and hasattr(screen, "action_focus_related"):
             self.call_after_refresh(screen.action_focus_related)
 
+    def open_compare(self, article_ids: Sequence[str]) -> None:
+        """Compare two to four articles side by side."""
+        from briefing.tui.screens.compare import CompareScreen
+
+        ids = list(dict.fromkeys(article_ids))
+        if len(ids) < 2:
+            self.notify(
+                "Mark 2 to 4 articles with space, then press c.", severity="warning", markup=False
+            )
+            return
+        self.push_screen(CompareScreen(self.engine, ids))
+
     def search_screen(self) -> SearchScreen | None:
         """The search screen, wherever it is in the stack."""
         for screen in self.screen_stack:

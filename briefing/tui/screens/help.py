@@ -24,6 +24,8 @@ KEYS = [
     ("up/down, j/k", "move between results"),
     ("enter, click", "open the article"),
     ("r", "open it with its related coverage"),
+    ("space", "mark the article (for comparing)"),
+    ("c", "compare the marked articles (2 to 4) side by side"),
     ("tab", "next pane (facets: space toggles a source or month)"),
     ("escape", "from the search box to the results"),
     ("Library (ctrl+l)", ""),
@@ -33,7 +35,14 @@ KEYS = [
     ("Reader", ""),
     ("n / N", "next / previous hit"),
     ("r", "related coverage (enter opens)"),
+    ("c", "compare with the highlighted related article"),
     ("escape", "back to the results, selection kept"),
+    ("Compare", ""),
+    ("up/down, j/k", "select a passage: its counterparts light up in the other columns"),
+    ("tab", "next column; scrolling one column scrolls the others"),
+    ("f", "facts table (conflicts first): a row jumps each column to its sentence"),
+    ("+ / -", "add a column from related coverage / remove the focused one"),
+    ("marks", "● shared by every source  ◐ partly shared  ○ only in this source"),
 ]
 
 

@@ -172,6 +172,7 @@ class ReaderScreen(Screen[None]):
         Binding("n", "next_hit", "Next hit"),
         Binding("N", "previous_hit", "Previous hit"),
         Binding("r", "focus_related", "Related"),
+        Binding("c", "compare", "Compare"),
         Binding("enter", "open_related", "Open related"),
         Binding("escape", "back", "Back"),
         Binding("slash", "search", "Search", key_display="/"),
@@ -349,6 +350,15 @@ class ReaderScreen(Screen[None]):
     def action_open_related(self) -> None:
         """Open the highlighted related article in a new reader."""
         self._open_related(self.query_one("#related-list", OptionList).highlighted)
+
+    def action_compare(self) -> None:
+        """Compare this article with the highlighted related one (or the first)."""
+        if self.article is None or not self._related:
+            self.notify("No related coverage to compare with.", severity="warning")
+            return
+        index = self.query_one("#related-list", OptionList).highlighted or 0
+        other = self._related[min(index, len(self._related) - 1)]
+        self.app.open_compare([self.article.id, other.id])  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
         """Back to the screen underneath (the search keeps its selection)."""

@@ -72,6 +72,7 @@ class SearchScreen(Screen[None]):
         Binding("escape", "to_results", "Results", show=False),
         Binding("tab", "app.focus_next", "Next pane", show=False),
         Binding("r", "related", "Related"),
+        Binding("c", "compare", "Compare"),
     ]
 
     def __init__(self, engine: Engine, hint: str | None = None) -> None:
@@ -122,6 +123,14 @@ class SearchScreen(Screen[None]):
         hit = self.query_one(ResultList).selected
         if hit is not None:
             self.app.open_article(hit.id, self.query_text, related=True)  # type: ignore[attr-defined]
+
+    def action_compare(self) -> None:
+        """Compare the marked articles (space marks), or one marked with the selected one."""
+        results = self.query_one(ResultList)
+        ids = list(results.marked)
+        if len(ids) < 2 and results.selected is not None:
+            ids.append(results.selected.id)
+        self.app.open_compare(ids[:4])  # type: ignore[attr-defined]
 
     # -- searching -----------------------------------------------------------------
 

@@ -43,6 +43,7 @@ class ResultList(ScrollView, can_focus=True):
     ResultList > .result-list--cursor { background: $primary 15%; }
     ResultList:focus > .result-list--cursor { background: $primary 35%; }
     ResultList > .result-list--pending { color: $text-muted; text-style: italic; }
+    ResultList > .result-list--marked { color: $success; text-style: bold reverse; }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -52,6 +53,7 @@ class ResultList(ScrollView, can_focus=True):
         "result-list--match",
         "result-list--cursor",
         "result-list--pending",
+        "result-list--marked",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -62,6 +64,7 @@ class ResultList(ScrollView, can_focus=True):
         Binding("home", "first", "First", show=False),
         Binding("end", "last", "Last", show=False),
         Binding("enter", "open", "Open"),
+        Binding("space", "toggle_mark", "Mark"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)
@@ -72,6 +75,12 @@ class ResultList(ScrollView, can_focus=True):
 
         hit: Hit
         index: int
+
+    @dataclass
+    class MarksChanged(Message):
+        """The set of marked hits changed (space): their ids, in marking order."""
+
+        marked: tuple[str, ...]
 
     @dataclass
     class PageWanted(Message):
@@ -86,8 +95,9 @@ class ResultList(ScrollView, can_focus=True):
         self.total = 0
         self.generation = 0
         self._hits: dict[int, Hit] = {}
+        self.marked: dict[str, None] = {}  # ids, kept across searches, in marking order
         self._requested: set[int] = set()
-        self._strips: dict[tuple[int, int, int, bool, bool], Strip] = {}
+        self._strips: dict[tuple[int, int, int, bool, bool, bool], Strip] = {}
 
     # -- data ----------------------------------------------------------------------
 
@@ -149,6 +159,19 @@ class ResultList(ScrollView, can_focus=True):
         if hit is not None:
             self.post_message(self.Opened(hit, self.cursor))
 
+    def action_toggle_mark(self) -> None:
+        """Mark or unmark the hit under the cursor (for comparing articles)."""
+        hit = self.selected
+        if hit is None:
+            return
+        if hit.id in self.marked:
+            del self.marked[hit.id]
+        else:
+            self.marked[hit.id] = None
+        self._strips.clear()
+        self.refresh()
+        self.post_message(self.MarksChanged(tuple(self.marked)))
+
     def watch_cursor(self, cursor: int) -> None:
         width = self.scrollable_content_region.width
         self.scroll_to_region(Region(0, cursor * ROW_HEIGHT, width, ROW_HEIGHT), animate=False)
@@ -190,7 +213,8 @@ class ResultList(ScrollView, can_focus=True):
         if index >= self.total:
             return Strip.blank(width, self.rich_style)
         hit = self._hits.get(index)
-        key = (index, row, width, index == self.cursor, hit is None)
+        marked = hit is not None and hit.id in self.marked
+        key = (index, row, width, index == self.cursor, hit is None, marked)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._render_row(index, row, hit, width)
@@ -226,7 +250,11 @@ class ResultList(ScrollView, can_focus=True):
                 text = text.stylize(self.get_visual_style("result-list--pending"))
         elif row == 0:
             title = Content(hit.title).stylize(self.get_visual_style("result-list--title"))
-            text = Content(f"{index + 1:>4}. ") + title
+            if hit.id in self.marked:
+                mark = Content(" ✓ ").stylize(self.get_visual_style("result-list--marked"))
+                text = mark + Content(f"{index + 1:>2}. ") + title
+            else:
+                text = Content(f"{index + 1:>4}. ") + title
         elif row == 1:
             date = hit.published.isoformat() if hit.published else "undated"
             meta = f"{hit.source or 'unknown source'} · {date} · {hit.id}"

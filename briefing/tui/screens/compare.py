@@ -1,0 +1,324 @@
+"""Two to four articles side by side: what the outlets share, and where their facts differ."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from briefing.compare.model import Comparison, FactGroup
+from briefing.corpus.model import Article
+from briefing.corpus.sanitize import sanitize_line
+from briefing.search.engine import Engine
+from briefing.search.model import Hit
+from briefing.tui.widgets.key_bar import KeyBar
+from briefing.tui.widgets.passage_view import MARKS, PassageView
+
+MAX_COLUMNS = 4
+LETTERS = "ABCD"
+
+
+class CompareColumn(Vertical):
+    """One article: a header (letter, source, date, title) over its passages."""
+
+    DEFAULT_CSS = """
+    CompareColumn { width: 1fr; border-right: vkey $panel; }
+    CompareColumn > .column-header {
+        height: auto; max-height: 4; padding: 0 1; background: $panel;
+    }
+    CompareColumn:focus-within > .column-header { background: $primary 30%; }
+    """
+
+    def __init__(self, article_id: str, letter: str) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.letter = letter
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(f"[{self.letter}] Loading…"), classes="column-header")
+        yield PassageView(self.article_id)
+
+    def show_article(self, article: Article | None) -> None:
+        """Fill in the header."""
+        if article is None:
+            text = Content(f"[{self.letter}] {self.article_id} (not found)")
+        else:
+            date = article.published.isoformat() if article.published else "undated"
+            meta = f"[{self.letter}] {article.source or 'unknown source'} · {date}"
+            text = Content(meta).stylize("bold") + Content("\n" + article.title)
+        self.query_one(".column-header", Static).update(text)
+
+
+class PickArticle(ModalScreen[str | None]):
+    """Choose an article to add as a column (from related coverage)."""
+
+    DEFAULT_CSS = """
+    PickArticle { align: center middle; }
+    PickArticle > Vertical {
+        width: 90; height: auto; max-height: 80%;
+        background: $surface; border: round $primary; padding: 1 2;
+    }
+    PickArticle OptionList { height: auto; max-height: 20; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, hits: list[Hit]) -> None:
+        super().__init__()
+        self.hits = hits
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Content("Add a column: related coverage").stylize("bold"))
+            options = [
+                Option(
+                    Content(h.title).stylize("bold")
+                    + Content(
+                        f"\n{h.source or 'unknown source'} · "
+                        f"{h.published.isoformat() if h.published else 'undated'}"
+                    ),
+                    id=h.id,
+                )
+                for h in self.hits
+            ]
+            yield OptionList(*options)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        """Close without adding."""
+        self.dismiss(None)
+
+
+class CompareScreen(Screen[None]):
+    """Columns of aligned passages and a facts table; everything computed in a worker."""
+
+    DEFAULT_CSS = """
+    CompareScreen #columns { height: 1fr; }
+    CompareScreen #facts { height: 12; border-top: hkey $primary; }
+    CompareScreen #compare-status {
+        height: 1; padding: 0 1; background: $panel; color: $text-muted;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("f", "focus_facts", "Facts"),
+        Binding("plus,a", "add_column", "Add column"),
+        Binding("minus,x", "remove_column", "Remove column"),
+        Binding("tab", "app.focus_next", "Next column", show=False),
+    ]
+
+    def __init__(self, engine: Engine, article_ids: list[str]) -> None:
+        super().__init__()
+        self.engine = engine
+        self.article_ids = list(article_ids)[:MAX_COLUMNS]
+        self.comparison: Comparison | None = None
+        self._syncing = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="columns"):
+            for n, article_id in enumerate(self.article_ids):
+                yield CompareColumn(article_id, LETTERS[n])
+        yield DataTable(id="facts", cursor_type="row", zebra_stripes=True)
+        yield Static(Content("Comparing…"), id="compare-status")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self._load(list(self.article_ids))
+
+    # -- loading -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="compare")
+    def _load(self, article_ids: list[str]) -> None:
+        worker = get_current_worker()
+        try:
+            articles = {i: self.engine.article(i) for i in article_ids}
+            comparison = self.engine.compare(article_ids)
+        except Exception as exc:  # unreadable index, bad id: one line, never a traceback
+            message = sanitize_line(f"Could not compare: {exc}")
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._show_error, message)
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, comparison, articles)
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#compare-status", Static).update(Content(message))
+        self.notify(message, severity="error", markup=False)
+
+    def _show(self, comparison: Comparison, articles: dict[str, Article | None]) -> None:
+        self.comparison = comparison
+        for column in self.query(CompareColumn):
+            column.show_article(articles.get(column.article_id))
+            view = column.query_one(PassageView)
+            view.set_passages(comparison.passages.get(column.article_id, ()))
+        self._fill_facts(comparison)
+        conflicts = sum(g.conflict for g in comparison.facts)
+        summary = [
+            f"{len(comparison.article_ids)} articles · {conflicts} conflicting facts · "
+            f"{comparison.elapsed * 1000:.0f} ms · "
+            f"{MARKS['shared']} shared {MARKS['partial']} partly {MARKS['unique']} only here"
+        ]
+        self.query_one("#compare-status", Static).update(Content(summary[0]))
+        views = list(self.query(PassageView))
+        if views:
+            views[0].focus()
+
+    def _fill_facts(self, comparison: Comparison) -> None:
+        table = self.query_one("#facts", DataTable)
+        table.clear(columns=True)
+        table.add_column("", key="flag", width=2)
+        table.add_column("What", key="what", width=28)
+        for n, _ in enumerate(comparison.article_ids):
+            table.add_column(LETTERS[n], key=f"col{n}", width=24)
+        table.add_column("Why", key="why")
+        for row, group in enumerate(comparison.facts):
+            cells: list[Text] = [
+                Text("!" if group.conflict else "", style="bold red"),
+                Text(group.key),
+            ]
+            for article_id in comparison.article_ids:
+                values = [f.text for f in group.facts if f.article_id == article_id]
+                cells.append(Text("; ".join(values) or "—"))
+            cells.append(Text(group.reason))
+            table.add_row(*cells, key=str(row))
+
+    # -- synchronising the columns -------------------------------------------------
+
+    @on(PassageView.Selected)
+    def _selected(self, event: PassageView.Selected) -> None:
+        """Highlight the selected passage's counterparts and bring them into view."""
+        if self.comparison is None:
+            return
+        source = event.view
+        aligned = self.comparison.passages.get(source.article_id, ())
+        if not 0 <= event.passage < len(aligned):
+            return
+        by_article = {c.article_id: c.passage for c in aligned[event.passage].counterparts}
+        for view in self.query(PassageView):
+            if view is source:
+                view.link(frozenset())
+                continue
+            target = by_article.get(view.article_id)
+            view.link(frozenset() if target is None else frozenset({target}))
+            if target is not None:
+                view.show_passage(target)
+
+    @on(PassageView.Scrolled)
+    def _scrolled(self, event: PassageView.Scrolled) -> None:
+        """Scrolling one column scrolls the others to the passages aligned with its top."""
+        if self.comparison is None or self._syncing:
+            return
+        aligned = self.comparison.passages.get(event.view.article_id, ())
+        if not 0 <= event.passage < len(aligned):
+            return
+        by_article = {c.article_id: c.passage for c in aligned[event.passage].counterparts}
+        self._syncing = True
+        try:
+            for view in self.query(PassageView):
+                target = by_article.get(view.article_id)
+                if view is not event.view and target is not None:
+                    view.show_passage(target, top=True)
+        finally:
+            self._syncing = False
+
+    @on(DataTable.RowHighlighted, "#facts")
+    def _fact_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Jump each column to the sentence of the selected fact."""
+        if self.comparison is None or event.row_key.value is None:
+            return
+        group = self.comparison.facts[int(event.row_key.value)]
+        self.jump_to_fact(group)
+
+    def jump_to_fact(self, group: FactGroup) -> None:
+        """Bring each column's evidence for ``group`` into view and highlight it."""
+        if self.comparison is None:
+            return
+        for view in self.query(PassageView):
+            facts = [f for f in group.facts if f.article_id == view.article_id]
+            if not facts:
+                view.link(frozenset())
+                continue
+            passages = self.comparison.passages.get(view.article_id, ())
+            targets = frozenset(
+                a.passage.index
+                for a in passages
+                for f in facts
+                if a.passage.start <= f.start < max(a.passage.end, a.passage.start + 1)
+            )
+            view.link(targets)
+            if targets:
+                view.show_passage(min(targets))
+
+    # -- actions -------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        """Back to where the comparison was opened."""
+        self.app.pop_screen()
+
+    def action_focus_facts(self) -> None:
+        """Move to the facts table."""
+        self.query_one("#facts", DataTable).focus()
+
+    def action_add_column(self) -> None:
+        """Add an article from the related coverage of the first one (four at most)."""
+        if len(self.article_ids) >= MAX_COLUMNS:
+            self.notify(f"At most {MAX_COLUMNS} articles side by side.", severity="warning")
+            return
+        self._pick_related()
+
+    @work(thread=True, exclusive=True, group="pick")
+    def _pick_related(self) -> None:
+        hits = [
+            h for h in self.engine.related(self.article_ids[0], 12) if h.id not in self.article_ids
+        ]
+        self.app.call_from_thread(self._offer, hits)
+
+    def _offer(self, hits: list[Hit]) -> None:
+        if not hits:
+            self.notify("No related coverage to add.", severity="warning")
+            return
+
+        def chosen(article_id: str | None) -> None:
+            if article_id:
+                self.set_columns([*self.article_ids, article_id])
+
+        self.app.push_screen(PickArticle(hits), chosen)
+
+    def action_remove_column(self) -> None:
+        """Remove the focused column (two stay at least)."""
+        if len(self.article_ids) <= 2:
+            self.notify("A comparison needs two articles.", severity="warning")
+            return
+        focused = self.focused
+        column = None
+        while focused is not None and column is None:
+            if isinstance(focused, CompareColumn):
+                column = focused
+            focused = focused.parent  # type: ignore[assignment]
+        target = column.article_id if column else self.article_ids[-1]
+        self.set_columns([i for i in self.article_ids if i != target])
+
+    def set_columns(self, article_ids: list[str]) -> None:
+        """Compare these articles instead (rebuilds the columns, recomputes in a worker)."""
+        self.article_ids = article_ids[:MAX_COLUMNS]
+        self.comparison = None
+        columns = self.query_one("#columns", Horizontal)
+        columns.remove_children()
+        columns.mount_all(
+            CompareColumn(article_id, LETTERS[n]) for n, article_id in enumerate(self.article_ids)
+        )
+        self.query_one("#compare-status", Static).update(Content("Comparing…"))
+        self._load(list(self.article_ids))
