@@ -15,7 +15,14 @@ from briefing.corpus.model import Article, FileProblem
 from briefing.index.library import Library
 from briefing.index.store import IndexStore, IngestReport, ProgressCallback
 from briefing.search import searcher
-from briefing.search.model import NO_FILTERS, ArticleMatches, Filters, Hit, SearchResult
+from briefing.search.model import (
+    NO_FILTERS,
+    ArticleMatches,
+    Filters,
+    Hit,
+    SearchResult,
+    Snippet,
+)
 
 
 class ArticleNotFound(Exception):
@@ -88,8 +95,45 @@ class WhooshEngine:
         return searcher.search(self.store.shared(), query, filters, limit=limit, offset=offset)
 
     def related(self, article_id: str, limit: int = 10) -> list[Hit]:
-        """Articles like this one, other outlets first."""
-        return searcher.related(self.store.shared(), article_id, limit=limit)
+        """Related coverage: the article's story (other outlets first), then more like it."""
+        from briefing.compare.stories import related_in_story
+
+        similar = searcher.related(self.store.shared(), article_id, limit=limit)
+        stories = self.stories()
+        article = self.article(article_id)
+        members = [s for s in stories if article_id in s.article_ids]
+        sources = {article_id: article.source if article else None}
+        for story in members:
+            for member in story.article_ids:
+                if member not in sources:
+                    other = self.article(member)
+                    sources[member] = other.source if other else None
+        in_story = related_in_story(stories, article_id, sources)
+        by_id = {h.id: h for h in similar}
+        hits: list[Hit] = []
+        for member in in_story:
+            hit = by_id.pop(member, None) or self._hit(member)
+            if hit is not None:
+                hits.append(hit)
+        hits.extend(h for h in similar if h.id in by_id)
+        return hits[:limit]
+
+    def _hit(self, article_id: str) -> Hit | None:
+        article = self.article(article_id)
+        if article is None:
+            return None
+        lead = " ".join(article.body[:200].split())
+        return Hit(
+            id=article.id,
+            title=article.title,
+            source=article.source,
+            author=article.author,
+            published=article.published,
+            score=1.0,
+            path=article.path,
+            url=article.url,
+            snippets=(Snippet(lead),) if lead else (),
+        )
 
     def facets(self, query: str, filters: Filters = NO_FILTERS) -> dict[str, dict[str, int]]:
         """Counts of matching articles by source and by month."""

@@ -139,3 +139,26 @@ def test_hostile_titles_and_escape_sequences_stay_inert(terminal: Terminal, tmp_
         time.sleep(0.1)
     assert terminal.dead()
     assert terminal.title() == "untouched-title"
+
+
+def test_compare_two_outlets_side_by_side(terminal: Terminal) -> None:
+    terminal.start()
+    terminal.wait_for(lambda s: "5 articles" in s, "the home screen")
+    terminal.keys("title:retaliatory", literal=True)
+    terminal.wait_for(lambda s: "2 hits" in s, "the search results")
+    terminal.keys("Enter")  # to the results
+    terminal.keys("Space")  # mark the first
+    terminal.keys("Down")
+    terminal.keys("Space")  # and the second
+    terminal.keys("c")
+    screen = terminal.wait_for(lambda s: "conflicting fact" in s, "the comparison")
+    assert "[A]" in screen and "[B]" in screen
+    assert "●" in screen  # a passage both outlets share
+    assert "85 targets" in screen
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "2 hits" in s and "[A]" not in s, "the results again")
+    terminal.keys("q")
+    deadline = time.monotonic() + 10
+    while not terminal.dead() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert terminal.dead()

@@ -16,6 +16,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from briefing.compare.model import Comparison
 from briefing.index.library import load_library
 from briefing.search.model import SearchResult
 from briefing.tui.app import BriefingApp, make_app
@@ -39,6 +40,9 @@ class _Untimed:
 
     def search(self, *args: Any, **kwargs: Any) -> SearchResult:
         return dataclasses.replace(self._engine.search(*args, **kwargs), elapsed=0.0)
+
+    def compare(self, *args: Any, **kwargs: Any) -> Comparison:
+        return dataclasses.replace(self._engine.compare(*args, **kwargs), elapsed=0.0)
 
 
 @pytest.fixture
@@ -102,5 +106,17 @@ def test_light_theme_search_screen(snap_compare: Any, app: BriefingApp) -> None:
     async def run(pilot: Pilot[Any]) -> None:
         pilot.app.theme = "briefing-light"
         await _search("retaliatory strikes")(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run)
+
+
+def test_compare_screen(snap_compare: Any, app: BriefingApp) -> None:
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot.app, pilot)
+        engine = pilot.app.engine  # type: ignore[attr-defined]
+        pilot.app.open_compare([engine.resolve("002"), engine.resolve("004")])  # type: ignore[attr-defined]
+        await settle(pilot.app, pilot)
+        await pilot.press("j", "j")
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run)

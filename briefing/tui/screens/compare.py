@@ -166,8 +166,9 @@ class CompareScreen(Screen[None]):
             view.set_passages(comparison.passages.get(column.article_id, ()))
         self._fill_facts(comparison)
         conflicts = sum(g.conflict for g in comparison.facts)
+        noun = "conflicting fact" if conflicts == 1 else "conflicting facts"
         summary = [
-            f"{len(comparison.article_ids)} articles · {conflicts} conflicting facts · "
+            f"{len(comparison.article_ids)} articles · {conflicts} {noun} · "
             f"{comparison.elapsed * 1000:.0f} ms · "
             f"{MARKS['shared']} shared {MARKS['partial']} partly {MARKS['unique']} only here"
         ]
@@ -237,7 +238,8 @@ class CompareScreen(Screen[None]):
     @on(DataTable.RowHighlighted, "#facts")
     def _fact_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """Jump each column to the sentence of the selected fact."""
-        if self.comparison is None or event.row_key.value is None:
+        # The table highlights its first row when filled: only the user's moves jump.
+        if self.comparison is None or event.row_key.value is None or not event.control.has_focus:
             return
         group = self.comparison.facts[int(event.row_key.value)]
         self.jump_to_fact(group)

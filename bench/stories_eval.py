@@ -1,0 +1,197 @@
+"""python bench/stories_eval.py [--bbc]
+
+Story clustering: quality on labelled events, speed on a larger corpus.
+
+Quality: ingests ``../shared/corpora/multi/data`` (119 news-please records from 23
+events, the ``newsCluster`` field naming each one's event), clusters them with
+``briefing.compare.stories.cluster`` and scores the stories against the events:
+
+- pairwise precision / recall / F1 over all pairs of articles (a pair is positive when
+  both are in the same event, predicted positive when both are in the same story);
+- B-cubed precision / recall / F1 (per article: the share of its story that is in its
+  event, and of its event that is in its story, averaged);
+- the number of stories against the number of events, and the time taken;
+- a ceiling: the scores of the gold events themselves cut wherever two consecutive
+  reports are more than 10 days apart, which is what the clusterer's date rule aims
+  for (several gold events here gather follow-ups over weeks or months).
+
+Speed (``--bbc``): clusters the BBC corpus (2,225 articles) and reports the time as a
+ratio to a reference measured in the same run, ingesting the same files, since machines
+here are too noisy for absolute figures to compare across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import date
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+CORPORA = REPO.parent / "shared" / "corpora"
+MULTI = CORPORA / "multi" / "data"
+BBC = CORPORA / "bbc"
+sys.path.insert(0, str(REPO))
+
+from briefing.compare.model import Story  # noqa: E402
+from briefing.compare.stories import cluster  # noqa: E402
+from briefing.corpus.ingest import SourceFile, ingest_file, walk  # noqa: E402
+from briefing.corpus.model import Article  # noqa: E402
+
+
+def ingest(folder: Path, label: str) -> list[Article]:
+    """Every article under ``folder``, through the project's ingestion pipeline."""
+    return [
+        a
+        for sf in walk(folder, label)
+        if isinstance(sf, SourceFile)
+        for a in ingest_file(sf).articles
+    ]
+
+
+def gold_events(folder: Path, articles: Sequence[Article]) -> dict[str, str]:
+    """Article id → event name, read from each record's ``newsCluster`` field.
+
+    The field is a dict in some dumps and a Python-literal dict in a string in others;
+    the string form is parsed with ``ast.literal_eval``, never ``eval``.
+    """
+    events: dict[str, str] = {}
+    for article in articles:
+        relpath = article.id.split("/", 1)[1]
+        record: dict[str, Any] = json.loads((folder / relpath).read_text(encoding="utf-8"))
+        raw = record["newsCluster"]
+        label = ast.literal_eval(raw) if isinstance(raw, str) else raw
+        events[article.id] = str(label.get("EventId", label.get("Event")))
+    return events
+
+
+def pairwise(gold: Mapping[str, str], predicted: Mapping[str, str]) -> tuple[float, float, float]:
+    """Precision, recall and F1 over all pairs of articles."""
+    tp = fp = fn = 0
+    for a, b in combinations(sorted(gold), 2):
+        same_gold = gold[a] == gold[b]
+        same_pred = predicted[a] == predicted[b]
+        tp += same_gold and same_pred
+        fp += same_pred and not same_gold
+        fn += same_gold and not same_pred
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return precision, recall, _f1(precision, recall)
+
+
+def bcubed(gold: Mapping[str, str], predicted: Mapping[str, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1, averaged over articles."""
+    both = Counter((gold[a], predicted[a]) for a in gold)
+    gold_size = Counter(gold.values())
+    pred_size = Counter(predicted.values())
+    precision = sum(both[gold[a], predicted[a]] / pred_size[predicted[a]] for a in gold) / len(gold)
+    recall = sum(both[gold[a], predicted[a]] / gold_size[gold[a]] for a in gold) / len(gold)
+    return precision, recall, _f1(precision, recall)
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def evaluate(folder: Path = MULTI) -> dict[str, float]:
+    """Cluster the labelled corpus and score it; the figures the unit tests also use."""
+    articles = ingest(folder, "multi")
+    gold = gold_events(folder, articles)
+    started = time.perf_counter()
+    stories = cluster(articles)
+    elapsed = time.perf_counter() - started
+    predicted = story_of(stories)
+    p, r, f = pairwise(gold, predicted)
+    bp, br, bf = bcubed(gold, predicted)
+    ceiling = date_ceiling(gold, articles)
+    _, cr, cf = pairwise(gold, ceiling)
+    return {
+        "articles": len(articles),
+        "events": len(set(gold.values())),
+        "stories": len(stories),
+        "precision": p,
+        "recall": r,
+        "f1": f,
+        "b3_precision": bp,
+        "b3_recall": br,
+        "b3_f1": bf,
+        "seconds": elapsed,
+        "ceiling_parts": len(set(ceiling.values())),
+        "ceiling_recall": cr,
+        "ceiling_f1": cf,
+    }
+
+
+def date_ceiling(gold: Mapping[str, str], articles: Sequence[Article]) -> dict[str, str]:
+    """Gold events cut at every gap of more than 10 days between consecutive reports."""
+    cut: dict[str, str] = {}
+    by_event: dict[str, list[Article]] = {}
+    for article in articles:
+        by_event.setdefault(gold[article.id], []).append(article)
+    for event, members in by_event.items():
+        members.sort(key=lambda a: a.published or date.min)
+        part, previous = 0, None
+        for article in members:
+            if previous and article.published and (article.published - previous).days > 10:
+                part += 1
+            previous = article.published or previous
+            cut[article.id] = f"{event}/{part}"
+    return cut
+
+
+def story_of(stories: Sequence[Story]) -> dict[str, str]:
+    """Article id → id of the story it is in."""
+    return {m: s.id for s in stories for m in s.article_ids}
+
+
+def bench_bbc(folder: Path = BBC) -> None:
+    """Time clustering the BBC corpus against ingesting it, in the same run."""
+    started = time.perf_counter()
+    articles = ingest(folder, "bbc")
+    ingest_s = time.perf_counter() - started
+    started = time.perf_counter()
+    stories = cluster(articles)
+    cluster_s = time.perf_counter() - started
+    sizes = Counter(len(s.article_ids) for s in stories)
+    multi = sum(n for size, n in sizes.items() if size > 1)
+    print(f"bbc: {len(articles)} articles → {len(stories)} stories ({multi} with 2+ members)")
+    print(f"  largest: {sorted(sizes, reverse=True)[:5]}")
+    print(f"  cluster {cluster_s:.2f} s; reference ingest {ingest_s:.2f} s")
+    print(f"  ratio cluster / ingest: {cluster_s / ingest_s:.2f}")
+
+
+def main() -> int:
+    """Run the evaluation (and the BBC timing with ``--bbc``); print the figures."""
+    parser = argparse.ArgumentParser(description="Story clustering: quality and speed.")
+    parser.add_argument("--bbc", action="store_true", help="also time the BBC corpus")
+    args = parser.parse_args()
+    if not MULTI.is_dir():
+        print(f"stories_eval: no corpus at {MULTI}", file=sys.stderr)
+        return 2
+    m = evaluate()
+    print(f"multi/data: {m['articles']:.0f} articles, {m['events']:.0f} events")
+    print(f"  stories: {m['stories']:.0f} (vs {m['events']:.0f} events)")
+    print(f"  pairwise P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}")
+    print(f"  B-cubed  P {m['b3_precision']:.3f}  R {m['b3_recall']:.3f}  F1 {m['b3_f1']:.3f}")
+    print(f"  time: {m['seconds'] * 1000:.0f} ms")
+    print(
+        f"  ceiling with a 10-day cut: {m['ceiling_parts']:.0f} parts, "
+        f"pairwise R {m['ceiling_recall']:.3f}  F1 {m['ceiling_f1']:.3f}"
+    )
+    if args.bbc:
+        if not BBC.is_dir():
+            print(f"stories_eval: no corpus at {BBC}", file=sys.stderr)
+            return 2
+        bench_bbc()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,376 @@
+"""Group a library's articles into stories: the articles that report the same event.
+
+Each article becomes a weighted term vector (TF-IDF of title and body, the title
+counted several times over, since headlines name the event in few words). Candidate
+pairs come from an inverted index over each article's top-weighted terms, so the work
+grows with the number of articles that share distinctive words, not with the square of
+the library. A pair's similarity mixes the cosine of the two vectors with the cosine of
+the titles alone, scaled down when both articles are dated far apart (reports of one
+event cluster within days; the same wording two months later is usually a new event);
+undated articles are judged on their text alone.
+Average-link agglomeration over that sparse similarity graph then merges clusters
+while their mean pairwise similarity stays above a threshold: unlike single-link
+(union-find), one chatty article cannot chain two events together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from briefing.compare.model import Story
+from briefing.corpus.model import Article
+
+# How many times a title term counts against a body term: the headline is the densest
+# statement of what happened.
+TITLE_WEIGHT = 3.0
+# Extra weight for names (words the body only ever capitalises: people, places,
+# organisations): what tells one event from another on the same topic is mostly who
+# and where, while the vocabulary of "strikes" and "attacks" is shared.
+NAME_WEIGHT = 1.5
+# Terms kept per article vector; the tail is mostly noise (boilerplate, reader
+# comments) and dropping it keeps the pairwise work small.
+TOP_TERMS = 60
+# Terms per article used to find candidate pairs in the inverted index.
+SEED_TERMS = 25
+# Average similarity two clusters need to merge.
+THRESHOLD = 0.18
+# Up to this many days apart, dates say nothing; beyond it similarity decays by half
+# every ``DATE_HALF_LIFE`` days.
+DATE_WINDOW = 10
+DATE_HALF_LIFE = 10.0
+# Share of the similarity given to the titles' own cosine (IDF-weighted content words),
+# the rest to the cosine of the whole-text vectors: two outlets' headlines for one event
+# share its rare words even when the bodies are padded differently.
+TITLE_SHARE = 0.3
+# A term in more than this share of the articles is too common to seed candidates (its
+# postings list would make the candidate search quadratic), unless the library is small.
+MAX_SEED_DF = 0.2
+MIN_SEED_DF_CAP = 50
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Function words and newswire filler; the IDF weighting would push most of them down
+# anyway, but on a small library every word is rare, so they are dropped outright.
+_STOP_WORDS = """
+    a about above after again against all almost also although am among an and another any
+    are around as at be became because been before being below between both but by can
+    could did do does doing done down during each either else even ever every few for from
+    further had has have having he her here hers herself him himself his how however i if
+    in into is it its itself just last least less like made make many may me might more
+    most much must my myself near neither no nor not now of off often on once one only or
+    other others our ours ourselves out over own per perhaps rather said same say says see
+    seen several she should since so some still such than that the their theirs them
+    themselves then there these they this those though through thus to told too toward
+    towards under until up upon us very via was we well were what whatever when where
+    whether which while who whom whose why will with within without would yet you your
+    yours yourself yourselves mr mrs ms dr s t d ll m re ve just get got go going went
+    new news according told including around time times year years day days week weeks
+    monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
+    image images photo photos copyright getty reuters ap afp caption read more share click
+"""
+_STOP = frozenset(_STOP_WORDS.split())
+
+
+@dataclass(frozen=True)
+class _Doc:
+    """One article as the clustering sees it."""
+
+    index: int
+    article: Article
+    vector: dict[str, float]  # title + body, normalised
+    title: dict[str, float]  # title terms only, IDF-weighted, normalised
+    published: date | None
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased content words of ``text``, plurals folded (``strikes`` → ``strike``).
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The words in order, stop words and one-letter tokens left out.
+    """
+    out: list[str] = []
+    for raw in _WORD.findall(text.casefold()):
+        if len(raw) < 2 or raw in _STOP:
+            continue
+        out.append(_fold(raw))
+    return out
+
+
+def _fold(word: str) -> str:
+    # A light plural fold: enough to match "strike"/"strikes" and "militia"/"militias"
+    # without a stemmer's surprises on names.
+    if len(word) > 4 and not word.isdigit():
+        if word.endswith("ies"):
+            return word[:-3] + "y"
+        if word.endswith(("ches", "shes", "sses", "xes")):
+            return word[:-2]
+        if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            return word[:-1]
+    return word
+
+
+def _names(text: str) -> set[str]:
+    """Terms that appear in ``text`` only capitalised, i.e. most likely names."""
+    upper: set[str] = set()
+    lower: set[str] = set()
+    for raw in _WORD.findall(text):
+        if len(raw) < 2:
+            continue
+        word = raw.casefold()
+        if word in _STOP:
+            continue
+        (upper if raw[0].isupper() else lower).add(_fold(word))
+    return upper - lower
+
+
+def idf_table(articles: Iterable[Article]) -> dict[str, float]:
+    """Inverse document frequencies over ``articles``, for :func:`cluster`'s ``idf``.
+
+    Computing them once over a whole library and passing them in lets a subset (a
+    search's hits, one folder) be clustered with the library's sense of what is rare.
+
+    Args:
+        articles: The articles to count terms in.
+
+    Returns:
+        Term → ``log((n + 1) / (df + 1)) + 1``.
+    """
+    df: Counter[str] = Counter()
+    n = 0
+    for article in articles:
+        n += 1
+        df.update(set(terms(article.title)) | set(terms(article.body)))
+    return {term: math.log((n + 1) / (count + 1)) + 1.0 for term, count in df.items()}
+
+
+def _vectors(articles: Sequence[Article], idf: Mapping[str, float] | None) -> list[_Doc]:
+    """Weighted, length-normalised term vectors of each article's text and title."""
+    bodies: list[Counter[str]] = []
+    titles: list[set[str]] = []
+    names: list[set[str]] = []
+    for article in articles:
+        names.append(_names(article.body))
+        titles.append(set(terms(article.title)))
+        bodies.append(Counter(terms(article.body)))
+    if idf is None:
+        df: Counter[str] = Counter()
+        for body, title in zip(bodies, titles, strict=True):
+            df.update(body.keys() | title)
+        n = len(articles)
+        weights: Mapping[str, float] = {t: math.log((n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
+        unseen = math.log(n + 1) + 1.0
+    else:
+        weights = idf
+        # A term the table has never seen is as rare as it gets.
+        unseen = max(idf.values(), default=1.0)
+    docs: list[_Doc] = []
+    for i, article in enumerate(articles):
+        named = names[i]
+
+        def weight(term: str, count: float, named: set[str] = named) -> float:
+            # Sublinear term frequency: the tenth "Iran" says less than the second.
+            boost = NAME_WEIGHT if term in named else 1.0
+            return (1.0 + math.log(count)) * weights.get(term, unseen) * boost
+
+        scored = {t: weight(t, c) for t, c in bodies[i].items()}
+        top = dict(heapq.nlargest(TOP_TERMS, scored.items(), key=lambda kv: (kv[1], kv[0])))
+        # Title terms always stay in, whatever the body's noise (a page of navigation
+        # links can outweigh a short article), and count ``TITLE_WEIGHT`` times more.
+        for term in titles[i]:
+            top[term] = weight(term, bodies[i].get(term, 0) + TITLE_WEIGHT)
+        title_vec = {t: weights.get(t, unseen) for t in titles[i]}
+        docs.append(_Doc(i, article, _normalise(top), _normalise(title_vec), article.published))
+    return docs
+
+
+def _normalise(vector: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+    return {t: w / norm for t, w in vector.items()}
+
+
+def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+def _date_factor(a: date | None, b: date | None) -> float:
+    """How much two publication dates let a pair count as one event (0..1)."""
+    if a is None or b is None:
+        return 1.0
+    gap = abs((a - b).days)
+    if gap <= DATE_WINDOW:
+        return 1.0
+    return float(0.5 ** ((gap - DATE_WINDOW) / DATE_HALF_LIFE))
+
+
+def _similarities(docs: list[_Doc]) -> dict[tuple[int, int], float]:
+    """Similarity of every candidate pair (i < j) that passes a low floor."""
+    n = len(docs)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for doc in docs:
+        for term in doc.vector:
+            postings[term].append(doc.index)
+    max_df = max(MIN_SEED_DF_CAP, int(MAX_SEED_DF * n))
+    seeds = {t: ids for t, ids in postings.items() if 1 < len(ids) <= max_df}
+    sims: dict[tuple[int, int], float] = {}
+    for doc in docs:
+        i = doc.index
+        candidates: set[int] = set()
+        top = heapq.nlargest(SEED_TERMS, doc.vector.items(), key=lambda kv: (kv[1], kv[0]))
+        for term, _ in top:
+            candidates.update(j for j in seeds.get(term, ()) if j > i)
+        for j in candidates:
+            other = docs[j]
+            cosine = _cosine(doc.vector, other.vector)
+            title = _cosine(doc.title, other.title)
+            score = (1.0 - TITLE_SHARE) * cosine + TITLE_SHARE * title
+            score *= _date_factor(doc.published, other.published)
+            # Weak links still count towards cluster averages; negligible ones are
+            # dropped to keep the graph sparse.
+            if score >= THRESHOLD / 4:
+                sims[(i, j)] = score
+    return sims
+
+
+def _average_link(n: int, sims: Mapping[tuple[int, int], float]) -> list[list[int]]:
+    """Merge clusters while their mean pairwise similarity is at least ``THRESHOLD``.
+
+    Pairs absent from ``sims`` count as 0, so a cluster joins another only when most of
+    its members resemble most of the other's.
+    """
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    # Sum of pairwise similarities between two live clusters, keyed by cluster ids.
+    links: dict[int, dict[int, float]] = defaultdict(dict)
+    for (i, j), s in sims.items():
+        links[i][j] = s
+        links[j][i] = s
+    heap: list[tuple[float, int, int]] = []
+    for (i, j), s in sims.items():
+        if s >= THRESHOLD:
+            heapq.heappush(heap, (-s, i, j))
+    next_id = n
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if a not in members or b not in members:
+            continue  # stale: one side has merged since
+        size = len(members[a]) * len(members[b])
+        current = links[a].get(b, 0.0) / size
+        if abs(current + neg) > 1e-12:
+            continue  # stale entry for a pair whose link has changed
+        merged = members.pop(a) + members.pop(b)
+        new = next_id
+        next_id += 1
+        members[new] = merged
+        la, lb = links.pop(a), links.pop(b)
+        combined: dict[int, float] = {}
+        for other, s in (*la.items(), *lb.items()):
+            if other in (a, b):
+                continue
+            combined[other] = combined.get(other, 0.0) + s
+        links[new] = combined
+        for other, s in combined.items():
+            ol = links[other]
+            ol.pop(a, None)
+            ol.pop(b, None)
+            ol[new] = s
+            avg = s / (len(merged) * len(members[other]))
+            if avg >= THRESHOLD:
+                heapq.heappush(heap, (-avg, min(new, other), max(new, other)))
+    return list(members.values())
+
+
+def cluster(articles: Sequence[Article], idf: Mapping[str, float] | None = None) -> list[Story]:
+    """Group ``articles`` into stories, one per event; an unmatched article is its own story.
+
+    Args:
+        articles: The library (or any subset of it).
+        idf: Inverse document frequencies keyed by :func:`terms` output, e.g. from
+            :func:`idf_table` over the whole library; computed from ``articles`` when None.
+
+    Returns:
+        Stories, largest first, then newest first. Ids are stable for the same members.
+    """
+    docs = _vectors(articles, idf)
+    sims = _similarities(docs)
+    groups = _average_link(len(docs), sims)
+    stories = [_story([docs[i] for i in group], sims) for group in groups]
+    stories.sort(key=_story_order)
+    return stories
+
+
+def _story(members: list[_Doc], sims: Mapping[tuple[int, int], float]) -> Story:
+    def centrality(doc: _Doc) -> float:
+        return sum(
+            sims.get((min(doc.index, o.index), max(doc.index, o.index)), 0.0)
+            for o in members
+            if o is not doc
+        )
+
+    # The most central member's title names the story; max() keeps the first of equals,
+    # so ties go to the smallest id.
+    by_id = sorted(members, key=lambda d: d.article.id)
+    central = max(by_id, key=centrality)
+    ordered = sorted(members, key=lambda d: (d.published or date.max, d.article.id))
+    ids = tuple(d.article.id for d in ordered)
+    sources: list[str] = []
+    for d in ordered:
+        if d.article.source and d.article.source not in sources:
+            sources.append(d.article.source)
+    dates = [d.published for d in ordered if d.published is not None]
+    digest = hashlib.sha1("\n".join(sorted(ids)).encode("utf-8")).hexdigest()[:12]
+    return Story(
+        id=f"story-{digest}",
+        title=central.article.title,
+        article_ids=ids,
+        sources=tuple(sources),
+        start=min(dates) if dates else None,
+        end=max(dates) if dates else None,
+    )
+
+
+def _story_order(story: Story) -> tuple[int, int, str]:
+    newest = story.end.toordinal() if story.end else 0
+    return (-len(story.article_ids), -newest, story.id)
+
+
+def related_in_story(
+    stories: Sequence[Story], article_id: str, sources: Mapping[str, str | None]
+) -> list[str]:
+    """The other articles of ``article_id``'s story, other outlets first.
+
+    Args:
+        stories: What :func:`cluster` returned.
+        article_id: The article being read.
+        sources: Article id → source (outlet), as in ``Article.source``.
+
+    Returns:
+        Member ids from a different (or unknown) source first, then from the same
+        source, each group in story order; empty when the article is in no story or
+        alone in its own.
+    """
+    own = _outlet(sources.get(article_id))
+    for story in stories:
+        if article_id not in story.article_ids:
+            continue
+        others = [m for m in story.article_ids if m != article_id]
+        # Unknown sources count as other outlets: nothing says they are the same one.
+        same = [m for m in others if own is not None and _outlet(sources.get(m)) == own]
+        return [m for m in others if m not in same] + same
+    return []
+
+
+def _outlet(source: str | None) -> str | None:
+    if not source:
+        return None
+    name = source.strip().casefold()
+    return name.removeprefix("www.") or None
