@@ -6,6 +6,7 @@ later without touching the UI; ``WhooshEngine`` is the local implementation.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Sequence
 from typing import Protocol
@@ -166,7 +167,27 @@ class WhooshEngine:
             if article is None:
                 raise ArticleNotFound(f"no article with id {ref!r}")
             articles.append(article)
-        return compare(articles)
+        return compare(articles, self._idf(articles))
+
+    def _idf(self, articles: Sequence[Article]) -> dict[str, float] | None:
+        """The library's inverse document frequencies of the words of these articles.
+
+        Read from the index (``body`` terms are the same Porter stems the comparison
+        uses), so that a word common across the library weighs little even when the
+        compared articles share it. None for a library too small to say anything.
+        """
+        from briefing.compare.align import tokens
+
+        words = {t for a in articles for t in tokens(f"{a.title}\n{a.body}")}
+        with self.store.shared().searcher() as s:
+            total = s.doc_count()
+            if total < 20:
+                return None
+            idf = {}
+            for word in words:
+                df = s.doc_frequency("body", word)
+                idf[word] = math.log((total + 1) / (df + 0.5))
+        return idf
 
     def stories(self) -> list[Story]:
         """The library's articles grouped into events (computed once per index version)."""
