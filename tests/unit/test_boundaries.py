@@ -16,6 +16,8 @@ CORE = [
     "briefing.search.engine",
     "briefing.search.searcher",
     "briefing.cli",
+    "briefing.compare.engine",
+    "briefing.compare.stories",
 ]
 
 
