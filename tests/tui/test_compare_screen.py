@@ -127,3 +127,21 @@ async def test_c_with_nothing_marked_explains_how() -> None:
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
         assert any("Mark 2 to 4" in str(n.message) for n in app._notifications)
+
+
+async def test_scrolling_one_column_scrolls_the_other_to_the_aligned_passage() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = await open_compare(app, pilot, "003", "004")
+        by_name = views(screen)
+        left, right = by_name["003"], by_name["004"]
+        source = next(i for i, a in enumerate(left.passages) if "85 targets" in a.passage.text)
+        (counterpart,) = [c.passage for c in left.passages[source].counterparts]
+        assert right.passage_at_top() != counterpart
+        # The user scrolls the left column (wheel, scrollbar): its top passage changes.
+        left.scroll_to(y=left._first_line[source], animate=False, immediate=True)
+        await pilot.pause()
+        await pilot.pause()
+        assert left.passage_at_top() == source
+        assert right.passage_at_top() == counterpart
