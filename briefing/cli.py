@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from briefing import __version__, locations
 from briefing.compare.model import Comparison
@@ -29,8 +29,12 @@ from briefing.index.library import (
     load_library,
 )
 from briefing.index.store import IndexBusy, IndexUnavailable, IngestReport, Progress
+from briefing.notes.model import CONFIDENCES, KINDS, Note
 from briefing.search.engine import ArticleNotFound, WhooshEngine
 from briefing.search.model import Filters, Hit, SearchResult, Snippet
+
+if TYPE_CHECKING:
+    from briefing.notes.store import NoteStore
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -131,7 +135,61 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("paths", parents=[common], help="where briefing keeps its files")
     p.add_argument("--json", action="store_true")
+
+    _add_notes_parser(sub, common)
+    p = sub.add_parser(
+        "export",
+        parents=[common],
+        help="write the briefing (Markdown or HTML) from the library's notes",
+        description="Write the notes as a sourced briefing: bottom line, key judgments, "
+        "evidence, discrepancies, open questions and numbered sources.",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="where to write (default: briefing.md, or briefing.html, in this folder)",
+    )
+    p.add_argument("--title", metavar="T", help="the title (default: the notes' title)")
+    p.add_argument(
+        "--format",
+        choices=("md", "html"),
+        help="md or html (default: from FILE's extension, else md)",
+    )
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     return parser
+
+
+def _add_notes_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``notes`` lists the notes; ``notes add`` and ``notes rm`` change them."""
+    p = sub.add_parser(
+        "notes",
+        parents=[common],
+        help="list, add or delete the analyst's notes",
+        description="The library's notes, in the briefing's order. With no action, list them.",
+    )
+    p.add_argument("--json", action="store_true", help='print {"title": ..., "notes": [...]}')
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    a = actions.add_parser(
+        "add",
+        parents=[common],
+        help="add a note, optionally anchored to a quote of an article",
+        description="Add a note on article ID (an id or its unique start), anchored to "
+        "--quote if given (found exactly, else ignoring whitespace). Without ID, a note "
+        "on no article (e.g. --kind summary). Prints the new note's id.",
+    )
+    a.add_argument("id", nargs="?", metavar="ID", help="the article the note is about")
+    a.add_argument("--quote", metavar="TEXT", help="the passage of the article to anchor to")
+    a.add_argument("--comment", metavar="TEXT", default="", help="what the analyst says")
+    a.add_argument("--kind", choices=KINDS, default="evidence", help="default: evidence")
+    a.add_argument("--confidence", choices=CONFIDENCES, help="for judgments")
+    a.add_argument(
+        "--tag", action="append", default=[], metavar="T", dest="tags", help="repeatable"
+    )
+    a.add_argument("--json", action="store_true", help="print the new note as JSON")
+    r = actions.add_parser("rm", parents=[common], help="delete a note")
+    r.add_argument("note_id", type=int, metavar="NOTE_ID", help="the note's number")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -379,6 +437,103 @@ def _cmd_paths(args: argparse.Namespace, name: str) -> int:
     return EXIT_OK
 
 
+def _cmd_export(args: argparse.Namespace, name: str) -> int:
+    # Imported here: the other commands need neither markdown-it nor the notes store.
+    from briefing.export.writer import export_briefing, format_for
+    from briefing.notes.store import NoteStore, NotesUnavailable
+
+    fmt = args.format or (format_for(args.output) if args.output else "md")
+    path = Path.cwd() / (args.output.expanduser() if args.output else Path(f"briefing.{fmt}"))
+    if path.exists() and not args.force:  # before any work; the write checks again
+        return _fail(f"{path} exists; use --force to overwrite", EXIT_FAILURE)
+    library = load_library(name, create=False)
+    try:
+        with NoteStore.open(library.notes_path) as store:
+            notes = store.list()
+            title = args.title if args.title is not None else store.title() or "Briefing"
+    except NotesUnavailable as exc:
+        return _fail(str(exc), EXIT_FAILURE)
+    # Every article a note quotes or a pinned discrepancy names; a deleted one stays out
+    # of the mapping and the briefing says so next to its id.
+    ids = {n.article_id for n in notes if n.article_id} | {
+        v.article_id for n in notes for v in n.values
+    }
+    articles: dict[str, Article] = {}
+    if ids and library.entries:
+        engine = WhooshEngine(library)
+        for article_id in sorted(ids):
+            article = engine.article(article_id)
+            if article is not None:
+                articles[article_id] = article
+    try:
+        written = export_briefing(notes, articles, path, title, fmt, args.force)
+    except FileExistsError as exc:
+        return _fail(str(exc), EXIT_FAILURE)
+    print(written)
+    return EXIT_OK
+
+
+def _cmd_notes(args: argparse.Namespace, name: str) -> int:
+    # Imported here, as in `export`: the other commands do not need the notes store.
+    from briefing.notes.store import NoteNotFound, NoteStore, NotesUnavailable
+
+    action = getattr(args, "action", None)
+    if action == "add" and args.quote is not None and args.id is None:
+        raise UsageError("--quote needs the article ID it is quoted from")
+    if action == "add" and args.quote is None and not args.comment.strip():
+        raise UsageError("a note needs --quote or --comment")
+    if action == "add" and args.id is None and args.kind == "evidence":
+        raise UsageError("evidence needs an article ID (or choose another --kind)")
+    try:
+        # The notes are the library's user data and never need the index; it is only
+        # consulted to resolve an article id and find a quote.
+        with NoteStore.open(load_library(name, create=False).notes_path) as store:
+            if action == "add":
+                return _notes_add(args, name, store)
+            if action == "rm":
+                note = store.delete(args.note_id)
+                print(f"Deleted note {note.id}.")
+                return EXIT_OK
+            notes = store.list()
+            if args.json:
+                _print_json({"title": store.title(), "notes": [_note_json(n) for n in notes]})
+            else:
+                _print_notes(store.title(), notes, _Style(sys.stdout))
+            return EXIT_OK
+    except (NotesUnavailable, NoteNotFound) as exc:
+        return _fail(str(exc), EXIT_FAILURE)
+
+
+def _notes_add(args: argparse.Namespace, name: str, store: NoteStore) -> int:
+    from briefing.notes.store import anchor_for, find_quote
+
+    article_id, anchor = None, None
+    if args.id is not None:
+        engine = _engine(name)
+        article_id = engine.resolve(args.id)
+        if args.quote is not None:
+            article = engine.article(article_id)
+            if article is None:
+                raise ArticleNotFound(f"no article with id {args.id!r}")
+            span = find_quote(article.body, args.quote)
+            if span is None:
+                return _fail(f"quote not found in {article_id}", EXIT_FAILURE)
+            anchor = anchor_for(article.body, *span)
+    note = store.add(
+        args.kind,
+        args.comment,
+        article_id=article_id,
+        anchor=anchor,
+        confidence=args.confidence,
+        tags=args.tags,
+    )
+    if args.json:
+        _print_json(_note_json(note))
+    else:
+        print(note.id)
+    return EXIT_OK
+
+
 _COMMANDS = {
     "index": _cmd_index,
     "search": _cmd_search,
@@ -389,6 +544,8 @@ _COMMANDS = {
     "stories": _cmd_stories,
     "sources": _cmd_sources,
     "paths": _cmd_paths,
+    "notes": _cmd_notes,
+    "export": _cmd_export,
 }
 
 
@@ -662,6 +819,52 @@ def _print_comparison(
 def _clip(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _note_json(note: Note) -> dict[str, Any]:
+    a = note.anchor
+    return {
+        "id": note.id,
+        "kind": note.kind,
+        "article_id": note.article_id,
+        "quote": a.quote if a else None,
+        "prefix": a.prefix if a else None,
+        "suffix": a.suffix if a else None,
+        "start": a.start if a else None,
+        "end": a.end if a else None,
+        "comment": note.comment,
+        "confidence": note.confidence,
+        "tags": list(note.tags),
+        "order": note.order,
+        "created": note.created.isoformat() if note.created else None,
+        "updated": note.updated.isoformat() if note.updated else None,
+        "found": note.found,
+        "what": note.what,
+        "values": [
+            {"article_id": v.article_id, "value": v.value, "sentence": v.sentence}
+            for v in note.values
+        ],
+    }
+
+
+def _print_notes(title: str, notes: list[Note], style: _Style) -> None:
+    if title:
+        print(style.bold(title))
+        print()
+    for note in notes:
+        extras = [f"[{note.confidence}]"] if note.confidence else []
+        extras += [f"#{tag}" for tag in note.tags]
+        print(f"{style.bold(f'{note.id:>3}.')} {note.kind}  {' '.join(extras)}".rstrip())
+        if note.article_id:
+            print(f"     {style.dim(note.article_id)}")
+        if note.anchor:
+            missing = "" if note.found else style.mark("  (not found in the current text)")
+            print(f"     “{_clip(note.anchor.quote, 90)}”{missing}")
+        if note.what:
+            print(f"     {note.what}: " + "; ".join(v.value for v in note.values))
+        if note.comment:
+            print(f"     {_clip(note.comment, 200)}")
+    print(f"{len(notes)} note{'s' if len(notes) != 1 else ''}")
 
 
 def _print_report(name: str, report: IngestReport, added_paths: list[str]) -> None:

@@ -7,8 +7,12 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves the old file or the new, never half."""
+def write_atomic(path: Path, text: str, overwrite: bool = True) -> None:
+    """Write ``text`` to ``path`` so that a crash leaves the old file or the new, never half.
+
+    With ``overwrite=False`` an existing ``path`` is never replaced, not even one that
+    appears while writing: raises ``FileExistsError``.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -16,7 +20,24 @@ def write_atomic(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _link_new(tmp, path)
+    finally:
+        # After os.replace the temp name is gone; after a link or a failure it is not.
         Path(tmp).unlink(missing_ok=True)
+
+
+def _link_new(tmp: str, path: Path) -> None:
+    """Give ``tmp`` the name ``path`` only if ``path`` does not exist (atomically)."""
+    try:
+        # A hard link fails if the name is taken: no window between check and write.
+        os.link(tmp, path)
+    except FileExistsError:
         raise
+    except OSError:
+        # No hard links on this file system (FAT, some network mounts): check, then replace.
+        if path.exists():
+            raise FileExistsError(f"{path} exists") from None
+        os.replace(tmp, path)

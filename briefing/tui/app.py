@@ -6,10 +6,11 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -19,7 +20,9 @@ from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
 
 from briefing import locations
+from briefing.compare.model import Fact, FactGroup
 from briefing.config import Config, load_config, save_config
+from briefing.corpus.model import Article
 from briefing.corpus.sanitize import sanitize_line
 from briefing.index.library import (
     DEFAULT_LIBRARY,
@@ -30,8 +33,11 @@ from briefing.index.library import (
     load_library,
 )
 from briefing.index.store import IndexBusy, IndexUnavailable, IngestReport, Progress
+from briefing.notes.model import Note, SourceValue
+from briefing.notes.store import NoteStore
 from briefing.search.engine import WhooshEngine
 from briefing.tui.screens.help import HelpScreen
+from briefing.tui.screens.note_editor import NoteDraft, NoteEditor
 from briefing.tui.screens.reader import ReaderScreen
 from briefing.tui.screens.search import SearchScreen
 from briefing.tui.themes import bundled_themes
@@ -55,7 +61,8 @@ class BriefingApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("ctrl+l", "library", "Library"),
+        Binding("b", "briefing", "Briefing"),
+        Binding("ctrl+l", "library", "Library", show=False),
     ]
 
     indexing: reactive[Progress | None] = reactive(None)
@@ -81,6 +88,8 @@ class BriefingApp(App[None]):
         self.update_on_start = update_on_start
         self.hint = hint
         self._reader: ReaderScreen | None = None
+        self._notes: NoteStore | None = None
+        self._notes_lock = threading.Lock()
         self.sub_title = f"library {self.library.name!r}"
 
     def on_mount(self) -> None:
@@ -155,6 +164,107 @@ class BriefingApp(App[None]):
             )
             return
         self.push_screen(CompareScreen(self.engine, ids))
+
+    # -- notes and the briefing ------------------------------------------------------
+
+    def notes_store(self) -> NoteStore:
+        """The library's notes (opened on first use, from any thread).
+
+        Raises:
+            NotesUnavailable: the database cannot be opened; it is left untouched.
+        """
+        with self._notes_lock:
+            if self._notes is None:
+                self._notes = NoteStore.open(self.library.notes_path)
+            return self._notes
+
+    def articles_for(self, notes: Sequence[Note]) -> dict[str, Article]:
+        """The articles the notes cite, by id (missing ones are left out)."""
+        ids = {n.article_id for n in notes if n.article_id}
+        ids |= {v.article_id for n in notes for v in n.values}
+        found = {}
+        for article_id in ids:
+            article = self.engine.article(article_id)
+            if article is not None:
+                found[article_id] = article
+        return found
+
+    def export_briefing(self, path: Path, force: bool) -> Path:
+        """Write the briefing (Markdown, or HTML for a .html path); returns the path."""
+        from briefing.export.writer import Format, export_briefing
+
+        store = self.notes_store()
+        notes = store.list()
+        fmt: Format = "html" if path.suffix.lower() in (".html", ".htm") else "md"
+        title = store.title() or "Briefing"
+        return export_briefing(notes, self.articles_for(notes), path, title, fmt, force)
+
+    def annotate(self, article: Article, span: tuple[int, int] | None, after: Any = None) -> None:
+        """Open the note editor on a quote (or on the article) and save what it returns."""
+        quote = article.body[span[0] : span[1]] if span else ""
+        source = article.source or article.title
+
+        def done(draft: NoteDraft | None) -> None:
+            if draft is not None:
+                self._add_note(article, span, draft, after)
+
+        self.push_screen(NoteEditor(quote, source), done)
+
+    @work(thread=True, group="notes-write")
+    def _add_note(
+        self, article: Article, span: tuple[int, int] | None, draft: NoteDraft, after: Any
+    ) -> None:
+        try:
+            store = self.notes_store()
+            anchor = store.anchor_for(article.body, *span) if span else None
+            store.add(
+                kind=draft.kind,
+                comment=draft.comment,
+                article_id=article.id,
+                anchor=anchor,
+                confidence=draft.confidence,
+                tags=draft.tags,
+            )
+        except Exception as exc:  # unreadable notes: say so; nothing is overwritten
+            message = sanitize_line(f"Could not save the note: {exc}")
+            self.call_from_thread(self.notify, message, severity="error", markup=False)
+            return
+        self.call_from_thread(self.notify, "Note saved.", markup=False)
+        if after is not None:
+            self.call_from_thread(after)
+
+    @work(thread=True, group="notes-write")
+    def pin_discrepancy(self, group: FactGroup) -> None:
+        """Keep a conflicting fact as a discrepancy note with every source's value."""
+        by_article: dict[str, list[Fact]] = {}
+        for fact in group.facts:
+            by_article.setdefault(fact.article_id, []).append(fact)
+        values = tuple(
+            SourceValue(aid, "; ".join(f.text for f in facts), facts[0].sentence)
+            for aid, facts in by_article.items()
+        )
+        try:
+            self.notes_store().add(
+                kind="discrepancy",
+                comment=group.reason,
+                article_id=group.facts[0].article_id if group.facts else None,
+                what=group.key,
+                values=values,
+            )
+        except Exception as exc:
+            message = sanitize_line(f"Could not pin: {exc}")
+            self.call_from_thread(self.notify, message, severity="error", markup=False)
+            return
+        self.call_from_thread(
+            self.notify, f"Pinned to the briefing: {sanitize_line(group.key)}", markup=False
+        )
+
+    def action_briefing(self) -> None:
+        """Show the notes and the briefing preview."""
+        from briefing.tui.screens.notes import NotesScreen
+
+        if not isinstance(self.screen, NotesScreen):
+            self.push_screen(NotesScreen())
 
     def search_screen(self) -> SearchScreen | None:
         """The search screen, wherever it is in the stack."""

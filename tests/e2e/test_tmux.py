@@ -162,3 +162,31 @@ def test_compare_two_outlets_side_by_side(terminal: Terminal) -> None:
     while not terminal.dead() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert terminal.dead()
+
+
+def test_annotate_and_export_a_briefing(terminal: Terminal, tmp_path: Path) -> None:
+    target = tmp_path / "briefing.md"
+    terminal.start()
+    terminal.wait_for(lambda s: "5 articles" in s, "the home screen")
+    terminal.keys("title:retaliatory", literal=True)
+    terminal.wait_for(lambda s: "2 hits" in s, "the search results")
+    terminal.keys("Enter")
+    terminal.keys("Enter")
+    terminal.wait_for(lambda s: ("Annotate" in s and "no hits" in s) or "hit 1/" in s, "reader")
+    terminal.keys("j")
+    terminal.keys("a")
+    terminal.wait_for(lambda s: "Save (ctrl+s)" in s, "the note editor")
+    terminal.keys("Checked against the other outlet.", literal=True)
+    terminal.keys("C-s")
+    terminal.wait_for(lambda s: "✎" in s, "the note mark in the gutter")
+    terminal.keys("b")
+    terminal.wait_for(lambda s: "EVIDENCE" in s and "Checked against" in s, "the notes screen")
+    terminal.keys("e")
+    terminal.wait_for(lambda s: "Export the briefing" in s, "the export prompt")
+    terminal.keys("C-u")
+    terminal.keys(str(target), literal=True)
+    terminal.keys("Enter")
+    terminal.wait_for(lambda s: "Briefing written" in s, "the export")
+    text = target.read_text(encoding="utf-8")
+    assert "## Evidence" in text and "Checked against the other outlet" in text
+    assert "](#source-1)" in text

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from briefing.compare.model import Comparison
 from briefing.index.library import load_library
 from briefing.search.model import SearchResult
 from briefing.tui.app import BriefingApp, make_app
+from briefing.tui.screens import notes as notes_screen
 from briefing.tui.screens.search import SearchScreen
 from tests.conftest import SAMPLE
 from tests.tui.helpers import settle
@@ -118,5 +120,39 @@ def test_compare_screen(snap_compare: Any, app: BriefingApp) -> None:
         await settle(pilot.app, pilot)
         await pilot.press("j", "j")
         await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run)
+
+
+class _FixedClock(datetime):
+    """The briefing preview's "Generated" time, fixed so that the snapshot is stable."""
+
+    @classmethod
+    def now(cls, tz: Any = None) -> _FixedClock:
+        return cls(2024, 6, 1, 9, 30)
+
+
+def test_notes_screen(snap_compare: Any, app: BriefingApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(notes_screen, "datetime", _FixedClock)
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot.app, pilot)
+        engine = pilot.app.engine  # type: ignore[attr-defined]
+        store = pilot.app.notes_store()  # type: ignore[attr-defined]
+        article = engine.article(engine.resolve("003"))
+        start = article.body.index("The US military confirmed")
+        end = article.body.index("in the strikes.") + len("in the strikes.")
+        store.set_title("Strikes in Syria and Iraq")
+        store.add(kind="summary", comment="US strikes follow the Jordan attack.")
+        store.add(
+            kind="evidence",
+            comment="Same count as the other outlet.",
+            article_id=article.id,
+            anchor=store.anchor_for(article.body, start, end),
+            tags=("targets",),
+        )
+        store.add(kind="judgment", comment="More strikes likely.", confidence="moderate")
+        await pilot.press("escape", "b")
+        await settle(pilot.app, pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run)

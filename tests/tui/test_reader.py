@@ -467,8 +467,8 @@ async def test_leaving_before_the_article_loads_is_harmless() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = reader(app).query_one(ArticleView)
-        assert visible_lines(view)[0].startswith("Loading…")
-        assert status_text(app).startswith("Loading…")
+        assert visible_lines(view)[0].strip().startswith("Loading…")
+        assert status_text(app).strip().startswith("Loading…")
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ReaderScreen)

@@ -48,14 +48,18 @@ class CompareColumn(Vertical):
         yield PassageView(self.article_id)
 
     def show_article(self, article: Article | None) -> None:
-        """Fill in the header."""
+        """Fill in the header (once the column has composed its header)."""
+        headers = self.query(".column-header")
+        if not headers:
+            self.call_after_refresh(self.show_article, article)
+            return
         if article is None:
             text = Content(f"[{self.letter}] {self.article_id} (not found)")
         else:
             date = article.published.isoformat() if article.published else "undated"
             meta = f"[{self.letter}] {article.source or 'unknown source'} · {date}"
             text = Content(meta).stylize("bold") + Content("\n" + article.title)
-        self.query_one(".column-header", Static).update(text)
+        headers.first(Static).update(text)
 
 
 class PickArticle(ModalScreen[str | None]):
@@ -117,6 +121,8 @@ class CompareScreen(Screen[None]):
         Binding("f", "focus_facts", "Facts"),
         Binding("plus,a", "add_column", "Add column"),
         Binding("minus,x", "remove_column", "Remove column"),
+        Binding("p", "pin", "Pin to briefing"),
+        Binding("a", "annotate", "Annotate"),
         Binding("tab", "app.focus_next", "Next column", show=False),
     ]
 
@@ -125,7 +131,9 @@ class CompareScreen(Screen[None]):
         self.engine = engine
         self.article_ids = list(article_ids)[:MAX_COLUMNS]
         self.comparison: Comparison | None = None
+        self.articles: dict[str, Article | None] = {}
         self._syncing = False
+        self._generation = 0  # results of an older set of columns are dropped
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="columns"):
@@ -136,12 +144,12 @@ class CompareScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self._load(list(self.article_ids))
+        self._load(list(self.article_ids), self._generation)
 
     # -- loading -------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="compare")
-    def _load(self, article_ids: list[str]) -> None:
+    def _load(self, article_ids: list[str], generation: int) -> None:
         worker = get_current_worker()
         try:
             articles = {i: self.engine.article(i) for i in article_ids}
@@ -152,14 +160,19 @@ class CompareScreen(Screen[None]):
                 self.app.call_from_thread(self._show_error, message)
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, comparison, articles)
+            self.app.call_from_thread(self._show, comparison, articles, generation)
 
     def _show_error(self, message: str) -> None:
         self.query_one("#compare-status", Static).update(Content(message))
         self.notify(message, severity="error", markup=False)
 
-    def _show(self, comparison: Comparison, articles: dict[str, Article | None]) -> None:
+    def _show(
+        self, comparison: Comparison, articles: dict[str, Article | None], generation: int
+    ) -> None:
+        if generation != self._generation or not self.is_attached:
+            return  # the columns changed since this comparison started
         self.comparison = comparison
+        self.articles = articles
         for column in self.query(CompareColumn):
             column.show_article(articles.get(column.article_id))
             view = column.query_one(PassageView)
@@ -266,6 +279,26 @@ class CompareScreen(Screen[None]):
 
     # -- actions -------------------------------------------------------------------
 
+    def action_pin(self) -> None:
+        """Pin the selected fact (a conflict, usually) to the briefing as a discrepancy."""
+        table = self.query_one("#facts", DataTable)
+        if self.comparison is None or not self.comparison.facts:
+            return
+        row = min(max(table.cursor_row, 0), len(self.comparison.facts) - 1)
+        self.app.pin_discrepancy(self.comparison.facts[row])  # type: ignore[attr-defined]
+
+    def action_annotate(self) -> None:
+        """Write a note on the selected passage of the focused column."""
+        view = self.focused
+        if not isinstance(view, PassageView) or not view.passages:
+            self.notify("Select a passage in a column first (j/k).", severity="warning")
+            return
+        article = self.articles.get(view.article_id)
+        if article is None:
+            return
+        passage = view.passages[view.cursor].passage
+        self.app.annotate(article, (passage.start, passage.end))  # type: ignore[attr-defined]
+
     def action_back(self) -> None:
         """Back to where the comparison was opened."""
         self.app.pop_screen()
@@ -317,10 +350,18 @@ class CompareScreen(Screen[None]):
         """Compare these articles instead (rebuilds the columns, recomputes in a worker)."""
         self.article_ids = article_ids[:MAX_COLUMNS]
         self.comparison = None
-        columns = self.query_one("#columns", Horizontal)
-        columns.remove_children()
-        columns.mount_all(
-            CompareColumn(article_id, LETTERS[n]) for n, article_id in enumerate(self.article_ids)
-        )
+        self._generation += 1
+        generation = self._generation
         self.query_one("#compare-status", Static).update(Content("Comparing…"))
-        self._load(list(self.article_ids))
+
+        async def rebuild() -> None:
+            columns = self.query_one("#columns", Horizontal)
+            await columns.remove_children()
+            # Compare only once the new columns exist: the result may arrive within ms.
+            await columns.mount_all(
+                CompareColumn(article_id, LETTERS[n])
+                for n, article_id in enumerate(self.article_ids)
+            )
+            self._load(list(self.article_ids), generation)
+
+        self.run_worker(rebuild(), group="columns", exclusive=True)

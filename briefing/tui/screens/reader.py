@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from briefing.corpus.model import Article
+from briefing.notes.model import Note
 from briefing.search.engine import ArticleNotFound, Engine
 from briefing.search.model import ArticleMatches, Hit
 from briefing.tui.widgets.article_view import ArticleView
@@ -173,9 +174,10 @@ class ReaderScreen(Screen[None]):
         Binding("N", "previous_hit", "Previous hit"),
         Binding("r", "focus_related", "Related"),
         Binding("c", "compare", "Compare"),
+        Binding("a", "annotate", "Annotate"),
         Binding("enter", "open_related", "Open related"),
         Binding("escape", "back", "Back"),
-        Binding("slash", "search", "Search", key_display="/"),
+        Binding("slash", "search", "Search", key_display="/", show=False),
     ]
 
     AUTO_FOCUS = "#reader-article"
@@ -279,6 +281,47 @@ class ReaderScreen(Screen[None]):
         else:
             self._set_status("no hits" if self.query_text.strip() else "no query")
         self.refresh_bindings()
+        self._load_notes(article)
+
+    # -- notes -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="reader-notes")
+    def _load_notes(self, article: Article) -> None:
+        """Find the article's notes again in its current text and mark them."""
+        app: Any = self.app
+        try:
+            notes = app.notes_store().reanchor(article.id, article.body)
+        except Exception as exc:  # unreadable notes: the article still reads fine
+            message = _one_line(f"Notes unavailable: {exc}")
+            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)
+            return
+        self.app.call_from_thread(self._show_notes, article.id, notes)
+
+    def _show_notes(self, article_id: str, notes: list[Note]) -> None:
+        if self.article is None or self.article.id != article_id or not self.is_attached:
+            return
+        self._notes = [n for n in notes if n.anchor is not None and n.found]
+        spans = [(n.anchor.start, n.anchor.end) for n in self._notes if n.anchor is not None]
+        self.query_one(ArticleView).set_notes(spans)
+
+    @on(ArticleView.SelectionChanged)
+    def _selection_changed(self, event: ArticleView.SelectionChanged) -> None:
+        """Show the note on the selected sentence, if there is one."""
+        for note in getattr(self, "_notes", []):
+            anchor = note.anchor
+            if anchor is not None and anchor.start < event.end and anchor.end > event.start:
+                self._set_status(f"✎ {note.kind}: {_one_line(note.comment)[:100]}")
+                return
+        self._set_status("j/k select a sentence · shift extends · a annotate")
+
+    def action_annotate(self) -> None:
+        """Write a note on the selected sentences (j/k select), or on the whole article."""
+        if self.article is None:
+            return
+        span = self.query_one(ArticleView).selection
+        article = self.article
+        app: Any = self.app
+        app.annotate(article, span, after=lambda: self._load_notes(article))
 
     def _show_error(self, message: str) -> None:
         """Say what went wrong, in the view and as a notification."""

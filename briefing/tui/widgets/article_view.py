@@ -131,6 +131,9 @@ def _wrap_wide(text: str, start: int, end: int, width: int, out: list[tuple[int,
     out.append((pos, end))
 
 
+GUTTER = 2  # "✎ " marks lines that hold a noted quote
+
+
 @dataclass(frozen=True)
 class _Layout:
     """The text wrapped to one width: line ``n`` covers ``starts[n]:ends[n]``."""
@@ -154,6 +157,9 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--current",
         "article-view--message",
         "article-view--error",
+        "article-view--selection",
+        "article-view--note",
+        "article-view--gutter",
     }
 
     DEFAULT_CSS = """
@@ -184,11 +190,32 @@ class ArticleView(ScrollView, can_focus=True):
     ArticleView > .article-view--error {
         color: $text-error;
     }
+    ArticleView > .article-view--selection {
+        background: $primary 40%;
+    }
+    ArticleView > .article-view--note {
+        text-style: underline;
+    }
+    ArticleView > .article-view--gutter {
+        color: $warning;
+        text-style: bold;
+    }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "page_down", "Page down", show=False),
+        Binding("j", "sentence(1)", "Next sentence", show=False),
+        Binding("k", "sentence(-1)", "Previous sentence", show=False),
+        Binding("J,shift+down", "extend(1)", "Extend selection", show=False),
+        Binding("K,shift+up", "extend(-1)", "Shrink selection", show=False),
     ]
+
+    @dataclass
+    class SelectionChanged(Message):
+        """The sentence cursor moved: ``start``/``end`` offsets of the selected text."""
+
+        start: int
+        end: int
 
     @dataclass
     class HitChanged(Message):
@@ -227,6 +254,10 @@ class ArticleView(ScrollView, can_focus=True):
         # An offset to bring into view once the view knows its width.
         self._pending_offset: int | None = None
         self._rows = 0  # visible rows as of the last resize
+        self._sentences: list[tuple[int, int]] = []
+        self._anchor_sentence: int | None = None
+        self._cursor_sentence: int | None = None
+        self.note_spans: list[tuple[int, int]] = []
         self.set_text(text, highlights)
 
     # -- content ---------------------------------------------------------------------
@@ -250,6 +281,9 @@ class ArticleView(ScrollView, can_focus=True):
                 overlap. Empty or out-of-range spans are dropped.
         """
         self._message_class = None
+        self._sentences = []
+        self._cursor_sentence = self._anchor_sentence = None
+        self.note_spans = []
         self._load(text, highlights)
 
     def show_message(self, message: str, *, error: bool = False) -> None:
@@ -383,7 +417,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _relayout(self) -> bool:
         """Wrap for the current width (cached per width); True if the layout changed."""
-        width = self.scrollable_content_region.width
+        width = self.scrollable_content_region.width - GUTTER
         if width <= 0:
             return False  # not laid out yet: on_resize will come
         if self._layout is not None and self._layout.width == width:
@@ -420,6 +454,22 @@ class ArticleView(ScrollView, can_focus=True):
             end -= 1
         # Plain Content, never markup: article text is untrusted ("[@click=app.quit]").
         content = Content(self._shown[start:end]).rstrip()
+        selection = self.selection
+        if selection is not None and selection[0] < end and selection[1] > start:
+            content = content.stylize(
+                self.get_visual_style("article-view--selection"),
+                max(0, selection[0] - start),
+                selection[1] - start,
+            )
+        noted = False
+        for note_start, note_end in self.note_spans:
+            if note_start < max(end, start + 1) and note_end > start:
+                noted = True
+                content = content.stylize(
+                    self.get_visual_style("article-view--note"),
+                    max(0, note_start - start),
+                    note_end - start,
+                )
         for hit_index, (hit_start, hit_end) in self._hits_between(start, end):
             component = (
                 ("article-view--match", "article-view--current")
@@ -429,8 +479,70 @@ class ArticleView(ScrollView, can_focus=True):
             content = content.stylize(
                 self.get_visual_style(*component), hit_start - start, hit_end - start
             )
+        gutter = Content("✎ " if noted else "  ")
+        if noted:
+            gutter = gutter.stylize(self.get_visual_style("article-view--gutter"))
+        content = gutter + content
         strip = Strip(content.render_segments(base), content.cell_length)
         return strip.adjust_cell_length(width, base.rich_style)
+
+    # -- the sentence cursor (picking a quote) ----------------------------------------
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected text as ``(start, end)`` offsets: whole sentences, or None."""
+        if self._cursor_sentence is None or not self._sentences:
+            return None
+        anchor = self._cursor_sentence if self._anchor_sentence is None else self._anchor_sentence
+        first, last = sorted((anchor, self._cursor_sentence))
+        return self._sentences[first][0], self._sentences[last][1]
+
+    def set_notes(self, spans: Sequence[tuple[int, int]]) -> None:
+        """Underline these quoted spans and mark their lines in the gutter."""
+        self.note_spans = sorted(spans)
+        self.refresh()
+
+    def action_sentence(self, delta: int) -> None:
+        """Select the next or previous sentence."""
+        self._move_sentence(delta, extend=False)
+
+    def action_extend(self, delta: int) -> None:
+        """Grow or shrink the selection by a sentence."""
+        self._move_sentence(delta, extend=True)
+
+    def _move_sentence(self, delta: int, extend: bool) -> None:
+        if not self._sentences:
+            from briefing.compare.align import split_sentences
+
+            self._sentences = [(s.start, s.end) for s in split_sentences(self._text)]
+            if not self._sentences:
+                return
+        if self._cursor_sentence is None:
+            self._cursor_sentence = self._first_visible_sentence()
+            self._anchor_sentence = None
+        else:
+            if extend and self._anchor_sentence is None:
+                self._anchor_sentence = self._cursor_sentence
+            elif not extend:
+                self._anchor_sentence = None
+            self._cursor_sentence = max(
+                0, min(len(self._sentences) - 1, self._cursor_sentence + delta)
+            )
+        selection = self.selection
+        if selection is not None:
+            self.scroll_to_offset(self._sentences[self._cursor_sentence][0], center=False)
+            self.post_message(self.SelectionChanged(*selection))
+        self.refresh()
+
+    def _first_visible_sentence(self) -> int:
+        if self._layout is None:
+            return 0
+        top = min(round(self.scroll_y), len(self._layout.starts) - 1)
+        offset = self._layout.starts[top] if self._layout.starts else 0
+        for n, (_start, end) in enumerate(self._sentences):
+            if end > offset:
+                return n
+        return 0
 
     def _hits_between(self, start: int, end: int) -> list[tuple[int, tuple[int, int]]]:
         """The matches overlapping ``[start, end)``, with their indexes."""

@@ -1,0 +1,1 @@
+"""The export stage: notes to a sourced Markdown (or HTML) briefing."""

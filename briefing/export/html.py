@@ -1,0 +1,82 @@
+"""The Markdown briefing as one standalone HTML5 page (no scripts, no external files)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from briefing.export.markdown import one_line, source_anchor
+
+# Readable line length, bordered tables; kept inline so the file stands alone.
+_STYLE = """\
+body { max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5;
+       font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1a1a1a; }
+h1, h2, h3 { line-height: 1.25; }
+blockquote { margin: 1rem 0; padding: 0.25rem 1rem; border-left: 4px solid #bbb;
+             color: #333; background: #f6f6f6; }
+table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
+th, td { border: 1px solid #999; padding: 0.3rem 0.5rem; text-align: left;
+         vertical-align: top; }
+th { background: #eee; }
+a { color: #0645ad; }
+li:target { background: #fff3b0; }
+@media print { a { color: inherit; } }
+"""
+
+# Defence in depth: even if something slipped through, the page may run no script and
+# load nothing from anywhere.
+_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+def _parser() -> MarkdownIt:
+    # The commonmark preset turns raw HTML on; it must be off so that any HTML in the
+    # text is shown escaped, never passed through.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def _mark_sources(tokens: list[Token]) -> None:
+    """Give the items of the "Sources" list the ids that the ``[n]`` citations point at."""
+    in_sources = False
+    number = 0
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            in_sources = (
+                token.tag == "h2" and i + 1 < len(tokens) and tokens[i + 1].content == "Sources"
+            )
+        elif in_sources and token.type == "ordered_list_open":
+            number = int(token.attrGet("start") or 1)
+        elif in_sources and token.type == "list_item_open" and token.level == 1:
+            token.attrSet("id", source_anchor(number))
+            number += 1
+
+
+def render_html(markdown_text: str, title: str) -> str:
+    """A standalone HTML5 document: ``<meta charset>``, escaped ``<title>``, inline CSS.
+
+    Args:
+        markdown_text: the briefing from ``render_briefing``.
+        title: the page title (untrusted; escaped and kept on one line).
+    """
+    md = _parser()
+    env: dict[str, object] = {}
+    tokens = md.parse(markdown_text, env)
+    _mark_sources(tokens)
+    body = md.renderer.render(tokens, md.options, env)
+    page_title = escape(one_line(title) or "Briefing")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{page_title}</title>\n"
+        f"<style>\n{_STYLE}</style>\n"
+        "</head>\n"
+        "<body>\n"
+        f"{body}"
+        "</body>\n"
+        "</html>\n"
+    )

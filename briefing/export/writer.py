@@ -1,0 +1,46 @@
+"""Writing the briefing to a file: shared by the ``export`` command and the app."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from briefing.corpus.model import Article
+from briefing.export.html import render_html
+from briefing.export.markdown import render_briefing
+from briefing.fileio import write_atomic
+from briefing.notes.model import Note
+
+Format = Literal["md", "html"]
+
+
+def format_for(path: Path) -> Format:
+    """The format a file name asks for: HTML for ``.html``/``.htm``, else Markdown."""
+    return "html" if path.suffix.lower() in (".html", ".htm") else "md"
+
+
+def export_briefing(
+    notes: Sequence[Note],
+    articles: Mapping[str, Article],
+    path: Path,
+    title: str,
+    fmt: Format,
+    force: bool,
+) -> Path:
+    """Render the briefing and write it to ``path`` atomically; return the path written.
+
+    A failed export leaves any previous file as it was.
+
+    Raises:
+        FileExistsError: ``path`` exists and ``force`` is False (one-line message).
+        OSError: the file could not be written.
+    """
+    markdown = render_briefing(title, notes, articles, datetime.now())
+    text = render_html(markdown, title) if fmt == "html" else markdown
+    try:
+        write_atomic(path, text, overwrite=force)
+    except FileExistsError:
+        raise FileExistsError(f"{path} exists; use --force to overwrite") from None
+    return path
