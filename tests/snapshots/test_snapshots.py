@@ -6,8 +6,10 @@ and look at the report before committing.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import shutil
+import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +26,7 @@ from briefing.tui.app import BriefingApp, make_app
 from briefing.tui.screens import notes as notes_screen
 from briefing.tui.screens.search import SearchScreen
 from tests.conftest import SAMPLE
-from tests.tui.helpers import settle
+from tests.tui.helpers import settle, until
 
 SIZE = (120, 40)
 # A fixed place, so that the paths the reader shows are the same on every machine.
@@ -49,8 +51,15 @@ class _Untimed:
 
 @pytest.fixture
 def app() -> BriefingApp:
-    shutil.rmtree(CORPUS.parent, ignore_errors=True)
-    shutil.copytree(SAMPLE, CORPUS)
+    if not CORPUS.is_dir():
+        # Made once and renamed into place: parallel test workers may race to make it.
+        staging = Path(tempfile.mkdtemp(prefix="briefing-snapshots-"))
+        shutil.copytree(SAMPLE, staging / "sample_corpus")
+        CORPUS.parent.mkdir(parents=True, exist_ok=True)
+        # If another worker was first, the same files are already there.
+        with contextlib.suppress(OSError):
+            (staging / "sample_corpus").rename(CORPUS)
+        shutil.rmtree(staging, ignore_errors=True)
     library = load_library("snapshots")
     library.add([CORPUS])
     library.save()
@@ -117,7 +126,9 @@ def test_compare_screen(snap_compare: Any, app: BriefingApp) -> None:
         await settle(pilot.app, pilot)
         engine = pilot.app.engine  # type: ignore[attr-defined]
         pilot.app.open_compare([engine.resolve("002"), engine.resolve("004")])  # type: ignore[attr-defined]
-        await settle(pilot.app, pilot)
+        await until(
+            pilot.app, pilot, lambda: getattr(pilot.app.screen, "comparison", None) is not None
+        )
         await pilot.press("j", "j")
         await pilot.pause()
 

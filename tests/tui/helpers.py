@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 from textual.app import App
 from textual.pilot import Pilot
@@ -27,3 +28,15 @@ async def settle(app: App[object], pilot: Pilot[object], rounds: int = 4) -> Non
         await pilot.pause()
         if not running:
             return
+
+
+async def until(
+    app: App[object], pilot: Pilot[object], condition: Callable[[], bool], rounds: int = 50
+) -> None:
+    """Settle until ``condition`` holds (a pushed screen starts its workers only once
+    mounted, so one settle may come too early). Fails after ``rounds`` settles."""
+    for _ in range(rounds):
+        if condition():
+            return
+        await settle(app, pilot)
+    raise AssertionError("the app never reached the expected state")

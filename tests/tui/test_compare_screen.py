@@ -10,7 +10,7 @@ from briefing.tui.screens.reader import ReaderScreen
 from briefing.tui.screens.search import SearchScreen
 from briefing.tui.widgets.passage_view import PassageView
 from briefing.tui.widgets.result_list import ResultList
-from tests.tui.helpers import settle
+from tests.tui.helpers import settle, until
 
 
 async def open_compare(app: BriefingApp, pilot: object, *prefixes: str) -> CompareScreen:
@@ -27,7 +27,7 @@ async def open_compare(app: BriefingApp, pilot: object, *prefixes: str) -> Compa
             await pilot.press("space")  # type: ignore[attr-defined]
     assert len(results.marked) == len(prefixes)
     await pilot.press("c")  # type: ignore[attr-defined]
-    await settle(app, pilot)  # type: ignore[arg-type]
+    await until(app, pilot, lambda: getattr(app.screen, "comparison", None) is not None)  # type: ignore[arg-type]
     assert isinstance(app.screen, CompareScreen)
     return app.screen
 
