@@ -18,6 +18,8 @@ CORE = [
     "briefing.cli",
     "briefing.compare.engine",
     "briefing.compare.stories",
+    "briefing.notes.store",
+    "briefing.export.writer",
 ]
 
 
