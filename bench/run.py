@@ -22,8 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-CORPORA = REPO.parent / "shared" / "corpora"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import resolve_corpus
+
 QUERIES = [
     "oil prices",
     '"prime minister"',
@@ -66,11 +67,9 @@ def main() -> int:
     parser.add_argument("--corpus", default="bbc", help="bbc, reuters, or a folder")
     parser.add_argument("--queries", type=int, default=len(QUERIES))
     args = parser.parse_args()
-    corpus = {"bbc": CORPORA / "bbc", "reuters": CORPORA / "reuters21578"}.get(
-        args.corpus, Path(args.corpus)
-    )
-    if not corpus.is_dir():
-        print(f"bench: no corpus at {corpus}", file=sys.stderr)
+    corpus = resolve_corpus(args.corpus)
+    if corpus is None:
+        print(f"bench: no corpus at {args.corpus}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["BRIEFING_HOME"] = tmp

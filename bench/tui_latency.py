@@ -19,8 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-CORPORA = REPO.parent / "shared" / "corpora"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import REPO, resolve_corpus
+
 QUERIES = ["oil prices", "prime minister", "world cup", "mobile phone", "interest rates"]
 
 
@@ -95,11 +96,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default="bbc", help="bbc, reuters, or a folder")
     args = parser.parse_args()
-    corpus = {"bbc": CORPORA / "bbc", "reuters": CORPORA / "reuters21578"}.get(
-        args.corpus, Path(args.corpus)
-    )
-    if not corpus.is_dir():
-        print(f"bench: no corpus at {corpus}", file=sys.stderr)
+    corpus = resolve_corpus(args.corpus)
+    if corpus is None:
+        print(f"bench: no corpus at {args.corpus}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["BRIEFING_HOME"] = tmp

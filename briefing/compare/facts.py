@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from briefing.compare.align import idf_from, similarity, split_sentences, tokens
 from briefing.compare.model import Fact, FactGroup
+from briefing.compare.words import singular
 from briefing.corpus.model import Article
 
 
@@ -322,13 +323,7 @@ def _lemma(word: str) -> str:
     irregular = {"people": "people", "servicemen": "serviceman", "men": "man", "women": "woman"}
     if word in irregular:
         return irregular[word]
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("ches", "shes", "sses", "xes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+    return singular(word)
 
 
 def _event(sentence: str, start: int, end: int) -> str:

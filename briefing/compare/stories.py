@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from briefing.compare.model import Story
+from briefing.compare.words import singular
 from briefing.corpus.model import Article
 
 # How many times a title term counts against a body term: the headline is the densest
@@ -109,12 +110,7 @@ def _fold(word: str) -> str:
     # A light plural fold: enough to match "strike"/"strikes" and "militia"/"militias"
     # without a stemmer's surprises on names.
     if len(word) > 4 and not word.isdigit():
-        if word.endswith("ies"):
-            return word[:-3] + "y"
-        if word.endswith(("ches", "shes", "sses", "xes")):
-            return word[:-2]
-        if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-            return word[:-1]
+        return singular(word)
     return word
 
 
