@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from markdown_it import MarkdownIt
@@ -52,6 +53,10 @@ def _mark_sources(tokens: list[Token]) -> None:
             number += 1
 
 
+# Exactly the anchors render_briefing writes; escaped text would read "\\<a", never "<a".
+_SOURCE_TARGET = re.compile(r'(?<!\\)<a id="source-\d+"></a>')
+
+
 def render_html(markdown_text: str, title: str) -> str:
     """A standalone HTML5 document: ``<meta charset>``, escaped ``<title>``, inline CSS.
 
@@ -61,7 +66,9 @@ def render_html(markdown_text: str, title: str) -> str:
     """
     md = _parser()
     env: dict[str, object] = {}
-    tokens = md.parse(markdown_text, env)
+    # The Markdown's source anchors are raw HTML, which this renderer escapes instead of
+    # passing through: drop them; the list items get the same ids below.
+    tokens = md.parse(_SOURCE_TARGET.sub("", markdown_text), env)
     _mark_sources(tokens)
     body = md.renderer.render(tokens, md.options, env)
     page_title = escape(one_line(title) or "Briefing")

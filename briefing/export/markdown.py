@@ -287,7 +287,7 @@ def _sources(citations: _Citations) -> list[str]:
     for article_id, n in citations.numbers.items():
         article = citations.articles.get(article_id)
         if article is None:
-            items.append(f"{n}. {escape_line(article_id)} — {MISSING_ARTICLE}")
+            items.append(f"{n}. {source_target(n)}{escape_line(article_id)} — {MISSING_ARTICLE}")
             continue
         parts = [
             escape_line(article.source or "Unknown outlet"),
@@ -296,5 +296,14 @@ def _sources(citations: _Citations) -> list[str]:
             article.published.isoformat() if article.published else "undated",
             link(article.url) if article.url else escape_line(article.path),
         ]
-        items.append(f"{n}. " + ", ".join(p for p in parts if p))
+        items.append(f"{n}. {source_target(n)}" + ", ".join(p for p in parts if p))
     return ["\n".join(items)] if items else []
+
+
+def source_target(n: int) -> str:
+    """Where citation ``[n]`` lands on a Markdown viewer.
+
+    Our own fixed HTML: the only raw HTML in a briefing, since article text is escaped
+    and can never produce a ``<``.
+    """
+    return f'<a id="{source_anchor(n)}"></a>'

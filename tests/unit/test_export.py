@@ -54,6 +54,7 @@ NASTY = [
     "```\ncode\n```",
     "~~~",
     "<script>alert(1)</script>",
+    '<a id="source-1"></a>',
     "<!-- comment",
     "[1]: http://evil",
     "[x]: <http://evil> 'title'",
@@ -215,10 +216,19 @@ def expected_quote(text: str) -> str:
 
 
 def assert_inert(tokens: list[Token], env: dict[str, Any]) -> None:
-    """No raw HTML, images, code, rules or link definitions came out of the text."""
-    types = {t.type for t in walk_tokens(tokens)}
-    forbidden = {"html_block", "html_inline", "image", "fence", "code_block", "hr"}
+    """No raw HTML, images, code, rules or link definitions came out of the text.
+
+    The only raw HTML is the exporter's own: one empty anchor per source, in order,
+    where the citations land on a Markdown viewer.
+    """
+    every = walk_tokens(tokens)
+    types = {t.type for t in every}
+    forbidden = {"html_block", "image", "fence", "code_block", "hr"}
     assert not types & forbidden, types & forbidden
+    raw = [t.content for t in every if t.type == "html_inline"]
+    count = len(raw) // 2
+    expected = [x for n in range(1, count + 1) for x in (f'<a id="source-{n}">', "</a>")]
+    assert raw == expected, raw
     assert env.get("references", {}) == {}
 
 
