@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -15,6 +16,10 @@ def write_atomic(path: Path, text: str, overwrite: bool = True) -> None:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # mkstemp makes the file private (0600); a briefing is for sharing: keep the mode of
+    # the file being replaced, else the usual 0644.
+    with contextlib.suppress(OSError):
+        os.fchmod(fd, path.stat().st_mode & 0o777 if path.exists() else 0o644)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)

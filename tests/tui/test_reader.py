@@ -476,3 +476,25 @@ async def test_leaving_before_the_article_loads_is_harmless() -> None:
         await settle(pilot)
         assert app.return_code is None
         assert not app.notices
+
+
+async def test_the_sentence_cursor_starts_at_the_current_hit() -> None:
+    from briefing.tui.app import make_app
+    from tests.tui.helpers import settle
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_article(app.engine.resolve("004"), '"85 targets"')
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        view = screen.query_one(ArticleView)
+        view.focus()
+        await pilot.press("j")
+        selection = view.selection
+        assert selection is not None and screen.article is not None
+        assert "85 targets" in screen.article.body[selection[0] : selection[1]]
+        await pilot.press("J")
+        wider = view.selection
+        assert wider is not None and wider[0] == selection[0] and wider[1] > selection[1]

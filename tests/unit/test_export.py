@@ -711,3 +711,14 @@ def test_cli_export_cites_library_articles(tmp_path: Path) -> None:
     items = source_items(tokens)
     assert items[0].startswith("Zero Hedge, “2nd Round Of US Airstrikes")
     assert items[1] == f"sample_corpus/gone.txt — {MISSING_ARTICLE}"
+
+
+def test_an_export_is_readable_by_others_like_any_document(tmp_path: Path) -> None:
+    from briefing.fileio import write_atomic
+
+    target = tmp_path / "briefing.md"
+    write_atomic(target, "# Briefing\n")
+    assert target.stat().st_mode & 0o777 == 0o644
+    target.chmod(0o600)  # the user made it private: replacing it keeps that
+    write_atomic(target, "# Briefing again\n")
+    assert target.stat().st_mode & 0o777 == 0o600

@@ -518,7 +518,11 @@ class ArticleView(ScrollView, can_focus=True):
             if not self._sentences:
                 return
         if self._cursor_sentence is None:
-            self._cursor_sentence = self._first_visible_sentence()
+            # Start where the reader is looking: the current match's sentence, else the top.
+            if self._current is not None:
+                self._cursor_sentence = self._sentence_at(self._hits[self._current][0])
+            else:
+                self._cursor_sentence = self._first_visible_sentence()
             self._anchor_sentence = None
         else:
             if extend and self._anchor_sentence is None:
@@ -533,6 +537,12 @@ class ArticleView(ScrollView, can_focus=True):
             self.scroll_to_offset(self._sentences[self._cursor_sentence][0], center=False)
             self.post_message(self.SelectionChanged(*selection))
         self.refresh()
+
+    def _sentence_at(self, offset: int) -> int:
+        for n, (_start, end) in enumerate(self._sentences):
+            if end > offset:
+                return n
+        return max(0, len(self._sentences) - 1)
 
     def _first_visible_sentence(self) -> int:
         if self._layout is None:
