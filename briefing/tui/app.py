@@ -332,6 +332,13 @@ class BriefingApp(App[None]):
             self.call_from_thread(setattr, self, "indexing", None)
             return
         self.call_from_thread(self._updated, report)
+        # Cluster the library into stories now, off the UI thread: related coverage needs
+        # them, and on a large library the first clustering takes seconds.
+        try:
+            self.engine.stories()
+        except Exception as exc:  # stories are an extra: say so, keep going
+            message = sanitize_line(f"Could not group stories: {exc}")
+            self.call_from_thread(self.notify, message, severity="warning", markup=False)
 
     def _updated(self, report: IngestReport) -> None:
         self.indexing = None
