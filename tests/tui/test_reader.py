@@ -498,3 +498,28 @@ async def test_the_sentence_cursor_starts_at_the_current_hit() -> None:
         await pilot.press("J")
         wider = view.selection
         assert wider is not None and wider[0] == selection[0] and wider[1] > selection[1]
+
+
+async def test_arrows_move_by_sentence_once_one_is_selected() -> None:
+    from briefing.tui.app import make_app
+    from tests.tui.helpers import settle
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_article(app.engine.resolve("003"))
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        view = screen.query_one(ArticleView)
+        view.focus()
+        await pilot.press("j")
+        first = view.selection
+        await pilot.press("down")
+        second = view.selection
+        assert first is not None and second is not None and second[0] >= first[1]
+        await pilot.press("up")
+        assert view.selection == first
+        await pilot.press("shift+down")
+        extended = view.selection
+        assert extended is not None and extended[0] == first[0] and extended[1] == second[1]

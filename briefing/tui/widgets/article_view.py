@@ -205,6 +205,8 @@ class ArticleView(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "page_down", "Page down", show=False),
         Binding("j", "sentence(1)", "Next sentence", show=False),
+        Binding("down", "arrow(1)", "Down", show=False),
+        Binding("up", "arrow(-1)", "Up", show=False),
         Binding("k", "sentence(-1)", "Previous sentence", show=False),
         Binding("J,shift+down", "extend(1)", "Extend selection", show=False),
         Binding("K,shift+up", "extend(-1)", "Shrink selection", show=False),
@@ -505,6 +507,15 @@ class ArticleView(ScrollView, can_focus=True):
     def action_sentence(self, delta: int) -> None:
         """Select the next or previous sentence."""
         self._move_sentence(delta, extend=False)
+
+    def action_arrow(self, delta: int) -> None:
+        """Move by sentence once one is selected (j/k); until then, scroll a line."""
+        if self._cursor_sentence is not None:
+            self._move_sentence(delta, extend=False)
+        elif delta > 0:
+            self.scroll_down(animate=False)
+        else:
+            self.scroll_up(animate=False)
 
     def action_extend(self, delta: int) -> None:
         """Grow or shrink the selection by a sentence."""
