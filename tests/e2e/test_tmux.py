@@ -76,6 +76,12 @@ class Terminal:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
 
 
+def to_results(terminal: Terminal) -> None:
+    """Enter in the query box: wait until the results have the focus (their keys show)."""
+    terminal.keys("Enter")
+    terminal.wait_for(lambda s: "⏎ Open" in s, "the results to take the focus")
+
+
 def _quote(arg: str) -> str:
     return "'" + arg.replace("'", "'\\''") + "'"
 
@@ -94,7 +100,7 @@ def test_search_open_read_and_quit(terminal: Terminal) -> None:
     terminal.keys('"Deir ez-Zor"', literal=True)
     screen = terminal.wait_for(lambda s: "2 hits" in s, "the search results")
     assert "Deir al-Zor" in screen  # the other spelling, in a snippet or the notice
-    terminal.keys("Enter")  # from the query box to the results
+    to_results(terminal)
     terminal.keys("Enter")  # open the selected article
     screen = terminal.wait_for(lambda s: "hit 1/" in s, "the reader")
     assert "2nd Round Of US Airstrikes Over Syria" in screen
@@ -124,7 +130,7 @@ def test_hostile_titles_and_escape_sequences_stay_inert(terminal: Terminal, tmp_
     assert "[@click=app.quit]x[/] [bold]Hostile headline" in screen
     terminal.keys("markup", literal=True)
     terminal.wait_for(lambda s: "1 hit " in s, "the search results")
-    terminal.keys("Enter")
+    to_results(terminal)
     terminal.keys("Enter")
     screen = terminal.wait_for(lambda s: "hit 1/" in s, "the reader")
     assert "[red]red[/red]" in screen
@@ -146,7 +152,7 @@ def test_compare_two_outlets_side_by_side(terminal: Terminal) -> None:
     terminal.wait_for(lambda s: "5 articles" in s, "the home screen")
     terminal.keys("title:retaliatory", literal=True)
     terminal.wait_for(lambda s: "2 hits" in s, "the search results")
-    terminal.keys("Enter")  # to the results
+    to_results(terminal)
     terminal.keys("Space")  # mark the first
     terminal.keys("Down")
     terminal.keys("Space")  # and the second
@@ -170,7 +176,7 @@ def test_annotate_and_export_a_briefing(terminal: Terminal, tmp_path: Path) -> N
     terminal.wait_for(lambda s: "5 articles" in s, "the home screen")
     terminal.keys("title:retaliatory", literal=True)
     terminal.wait_for(lambda s: "2 hits" in s, "the search results")
-    terminal.keys("Enter")
+    to_results(terminal)
     terminal.keys("Enter")
     terminal.wait_for(lambda s: ("Annotate" in s and "no hits" in s) or "hit 1/" in s, "reader")
     terminal.keys("j")
