@@ -189,8 +189,16 @@ def test_annotate_and_export_a_briefing(terminal: Terminal, tmp_path: Path) -> N
     terminal.wait_for(lambda s: "EVIDENCE" in s and "Checked against" in s, "the notes screen")
     terminal.keys("e")
     terminal.wait_for(lambda s: "Export the briefing" in s, "the export prompt")
-    terminal.keys("C-u")
-    terminal.keys(str(target), literal=True)
+    # Keys sent the instant a prompt is drawn can beat its input to the focus (a person
+    # is never that fast): type again while the prompt still lacks what was typed.
+    for _ in range(3):
+        terminal.keys("C-u")
+        terminal.keys(str(target), literal=True)
+        try:
+            terminal.wait_for(lambda s: str(target)[-30:] in s, "the typed path", 3)
+            break
+        except AssertionError:
+            continue
     terminal.keys("Enter")
     terminal.wait_for(lambda s: "Briefing written" in s, "the export")
     text = target.read_text(encoding="utf-8")

@@ -25,6 +25,7 @@ from briefing.search.model import SearchResult
 from briefing.tui.app import BriefingApp, make_app
 from briefing.tui.screens import notes as notes_screen
 from briefing.tui.screens.search import SearchScreen
+from briefing.tui.widgets.passage_view import PassageView
 from tests.conftest import SAMPLE
 from tests.tui.helpers import settle, until
 
@@ -129,7 +130,12 @@ def test_compare_screen(snap_compare: Any, app: BriefingApp) -> None:
         await until(
             pilot.app, pilot, lambda: getattr(pilot.app.screen, "comparison", None) is not None
         )
+        # Focus lands a message later than the comparison: put it on the first column.
+        pilot.app.screen.query(PassageView).first().focus()
+        await pilot.pause()
         await pilot.press("j", "j")
+        # j posts Selected; the screen then links the counterpart: let that chain finish.
+        await settle(pilot.app, pilot)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run)

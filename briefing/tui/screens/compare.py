@@ -197,7 +197,8 @@ class CompareScreen(Screen[None]):
         table.add_column("What", key="what", width=28)
         for n, _ in enumerate(comparison.article_ids):
             table.add_column(LETTERS[n], key=f"col{n}", width=24)
-        table.add_column("Why", key="why")
+        # A fixed width: an automatic one is sometimes measured before the rows are in.
+        table.add_column("Why", key="why", width=60)
         for row, group in enumerate(comparison.facts):
             cells: list[Text] = [
                 Text("!" if group.conflict else "", style="bold red"),
