@@ -536,7 +536,8 @@ def test_search_is_fast(bbc_ix: Any) -> None:
         result = search(bbc_ix, query, limit=20, snippets=3)
         timings.append(time.perf_counter() - started)
         assert result.facets["source"] or result.total == 0
-    assert statistics.median(timings) < 0.1, timings
+    # A guard against gross regressions (measured ~30 ms); bench/run.py reports the figure.
+    assert statistics.median(timings) < 0.3, timings
 
 
 def test_wildcards_are_bounded(bbc_ix: Any) -> None:
