@@ -1,16 +1,25 @@
-"""A fix to whoosh-reloaded 2.7.5, applied when the index package is imported.
+"""Fixes to whoosh-reloaded 2.7.5, applied when the index package is imported.
 
-While a segment is written, Whoosh looks up each posting's field length. For fields
-without a length column (the ``spell_*`` fields that ``spelling=True`` adds) it asks
-the file system whether the column exists again for every posting, because only a
-found column is cached: ~100,000 ``stat`` calls per 500 BBC articles, an eighth of
-the build time. Caching the "no column" answer too changes nothing else.
+1. Column lookups while writing. While a segment is written, Whoosh looks up each
+posting's field length. For fields without a length column (the ``spell_*`` fields
+that ``spelling=True`` adds) it asks the file system whether the column exists again
+for every posting, because only a found column is cached: ~100,000 ``stat`` calls per
+500 BBC articles, an eighth of the build time. Caching the "no column" answer too
+changes nothing else.
+
+2. ``Searcher.refresh()``. whoosh-reloaded's ``FileIndex._reader(reuse=...)`` adds the
+old reader's segments to the new ones: on a searcher opened on an empty index it raises
+(``EmptyReader.segments()`` is None), and after a merge or a deletion the refreshed
+searcher still counts the merged-away segments and the deleted documents (a search
+returns every article twice). A refresh now opens a new searcher on the latest
+generation; the old one is closed, as Whoosh documents.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from whoosh import searching
 from whoosh.codec import whoosh3
 
 
@@ -24,6 +33,18 @@ def _cached_reader(self: Any, fieldname: str, column: Any) -> Any:
     return reader
 
 
+def _refresh(self: Any) -> Any:
+    ix = self._ix
+    if ix is None:
+        raise ValueError("this searcher has no index to refresh from")
+    if ix.latest_generation() == self.reader().generation():
+        return self
+    fresh = ix.searcher(weighting=self.weighting)
+    self.close()
+    return fresh
+
+
 def apply() -> None:
-    """Install the fix (idempotent)."""
+    """Install the fixes (idempotent)."""
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
+    searching.Searcher.refresh = _refresh

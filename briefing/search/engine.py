@@ -79,9 +79,11 @@ class Engine(Protocol):
 class WhooshEngine:
     """The local engine: a library's Whoosh index in the data directory."""
 
-    def __init__(self, library: Library, lock_timeout: float | None = None) -> None:
+    def __init__(
+        self, library: Library, lock_timeout: float | None = None, build_on_open: bool = True
+    ) -> None:
         self.library = library
-        self.store = IndexStore(library, lock_timeout=lock_timeout)
+        self.store = IndexStore(library, lock_timeout=lock_timeout, build_on_open=build_on_open)
         self._stories: tuple[int, list[Story]] | None = None
         self._stories_lock = threading.Lock()
 

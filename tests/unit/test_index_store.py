@@ -179,3 +179,123 @@ def test_library_settings_survive_and_labels_are_unique(tmp_path: Path) -> None:
     assert [e.label for e in again.entries] == ["news", "news-2"]
     data = json.loads((again.directory / "library.json").read_text())
     assert data["name"] == "t"
+
+
+# -- reading while the index changes (issue: first-run crash, self-lock) ------------------
+
+
+def test_a_searcher_opened_on_an_empty_index_refreshes_after_the_first_commit(
+    tmp_path: Path,
+) -> None:
+    """whoosh-reloaded 2.7.5 raised TypeError here (EmptyReader.segments() is None)."""
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, Schema
+
+    ix = whoosh_index.create_in(str(tmp_path), Schema(id=ID(stored=True, unique=True)))
+    searcher = ix.searcher()
+    assert searcher.doc_count() == 0
+    writer = ix.writer()
+    writer.add_document(id="a")
+    writer.commit()
+    searcher = searcher.refresh()
+    assert searcher.doc_count() == 1
+    assert searcher.document(id="a") == {"id": "a"}
+
+
+def test_a_refreshed_searcher_counts_each_document_once_after_merges_and_deletes(
+    tmp_path: Path,
+) -> None:
+    """whoosh-reloaded's reader reuse kept merged-away segments: every hit came twice."""
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, Schema
+
+    ix = whoosh_index.create_in(str(tmp_path), Schema(id=ID(stored=True, unique=True)))
+    searcher = ix.searcher()
+    for n in range(3):
+        writer = ix.writer()
+        writer.add_document(id=f"d{n}")
+        writer.commit(merge=False)
+    searcher = searcher.refresh()
+    assert searcher.doc_count() == 3
+    ix.writer().commit(optimize=True)
+    searcher = searcher.refresh()
+    assert (searcher.doc_count(), searcher.doc_count_all()) == (3, 3)
+    writer = ix.writer()
+    writer.delete_by_term("id", "d0")
+    writer.commit(merge=False)
+    searcher = searcher.refresh()
+    assert searcher.doc_count() == 2
+    assert searcher.document(id="d0") is None
+
+
+def test_the_shared_searcher_sees_a_library_grow_from_empty(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    store = IndexStore(_library(folder))
+    store.update()
+    shared = store.shared()
+    with shared.searcher() as s:
+        assert s.doc_count() == 0
+    write_files(folder, {"a.txt": _article(1), "b.txt": _article(2)})
+    store.update()
+    with shared.searcher() as s:
+        assert s.doc_count() == 2
+    (folder / "a.txt").unlink()
+    store.update()
+    with shared.searcher() as s:
+        assert s.doc_count() == 2 - 1
+
+
+def test_reading_while_another_writer_builds_returns_at_once(tmp_path: Path) -> None:
+    """No index yet and a writer at work: reading must not wait for (or start) a build."""
+    folder = write_files(tmp_path / "c", {"a.txt": _article(1)})
+    library = _library(folder)
+    library.directory.mkdir(parents=True, exist_ok=True)
+    store = IndexStore(library, lock_timeout=30)
+    with writer_lock(library.lock_path, 0, library.name):
+        assert store.building()
+        ix = store.open()
+        with store.shared().searcher() as s:
+            assert s.doc_count() == 0
+        assert ix.doc_count() == 0
+        assert not store.exists()  # nothing was built behind the writer's back
+    assert not store.building()
+    assert [a.id for a in store.articles()] == ["c/a.txt"]  # the writer gone, it builds
+
+
+def test_a_store_that_must_not_build_reads_an_empty_index_until_built(tmp_path: Path) -> None:
+    folder = write_files(tmp_path / "c", {"a.txt": _article(1)})
+    library = _library(folder)
+    reader = IndexStore(library, build_on_open=False)
+    assert reader.articles() == []
+    assert not reader.exists()
+    IndexStore(library).update()
+    assert [a.id for a in reader.articles()] == ["c/a.txt"]
+
+
+def test_promotions_bind_no_sql_variable_per_changed_file(tmp_path: Path) -> None:
+    """A first build changes every file: 40,000 is past SQLite's variable limit (32,766)."""
+    import sqlite3
+
+    from briefing.corpus.ingest import SourceFile
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    library = _library(folder)
+    db = sqlite3.connect(":memory:")
+    # Stock SQLite's limit; some builds (this Python's, perhaps) allow more.
+    db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 32_766)
+    db.executescript(store_module._MANIFEST_SQL)
+    db.executemany(
+        "INSERT INTO docs VALUES (?, ?, ?, ?, ?)",
+        [("o", "/x/0.txt", "h", 1, None), ("d", "/x/dup.txt", "h", 0, "o")],
+    )
+    current = {
+        f"/x/{n}.txt": (SourceFile(Path(f"/x/{n}.txt"), "x", f"{n}.txt"), 0, 0)
+        for n in range(40_000)
+    }
+    current["/x/dup.txt"] = (SourceFile(Path("/x/dup.txt"), "x", "dup.txt"), 0, 0)
+    updater = store_module._Updater(None, db, library, store_module.IngestReport(), None)
+    changed = [sf for path, (sf, _, _) in current.items() if path != "/x/dup.txt"]
+    again = updater._promotions([], changed, current)
+    assert [str(sf.path) for sf in again] == ["/x/dup.txt"]
