@@ -204,3 +204,33 @@ def test_annotate_and_export_a_briefing(terminal: Terminal, tmp_path: Path) -> N
     text = target.read_text(encoding="utf-8")
     assert "## Evidence" in text and "Checked against the other outlet" in text
     assert "](#source-1)" in text
+
+
+def test_a_new_folder_searched_while_its_first_build_runs(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    """`briefing PATH` on a new folder, a query typed at once: no crash, no "busy", and
+    every article found once the build is done (the first-run crash and the self-lock)."""
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    for n in range(300):
+        (folder / f"{n:03}.txt").write_text(
+            f"Brief {n}\n\nA zeppelin was seen over field {n} with {n * 7} passengers.\n",
+            encoding="utf-8",
+        )
+    terminal.start(str(folder))
+    terminal.keys("zeppelin", literal=True)
+    seen: list[str] = []
+
+    def done(screen: str) -> bool:
+        seen.append(screen)
+        return "300 hits" in screen or terminal.dead()
+
+    screen = terminal.wait_for(done, "every article found", timeout=60)
+    assert not terminal.dead(), screen
+    assert not [s for s in seen if "busy" in s or "Traceback" in s], seen[-1]
+    terminal.keys("C-q")
+    deadline = time.monotonic() + 10
+    while not terminal.dead() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert terminal.dead()
