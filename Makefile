@@ -7,9 +7,10 @@ BIN := $(VENV)/bin
 
 .PHONY: run test lint typecheck unit bench clean
 
+# The pip that Python ships, not upgraded: what pipx users and packagers have, so a
+# dependency that only a newer pip resolves fails here first.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 run: $(BIN)/python
 	$(BIN)/python -m pip install --quiet .

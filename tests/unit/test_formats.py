@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from briefing.corpus.formats import SUPPORTED_SUFFIXES, is_supported, read_drafts
+from briefing.corpus.formats import SUPPORTED_SUFFIXES, html, is_supported, read_drafts
 from briefing.corpus.formats.common import html_to_text, join_authors, parse_date
+from briefing.corpus.ingest import SourceFile, ingest_file
 from briefing.corpus.model import Draft, FormatError
 
 CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
@@ -404,6 +405,75 @@ def test_html_article_only_in_structured_data(tmp_path: Path) -> None:
     # trafilatura's own fallback or this reader's may find it: either way, the story.
     assert draft.body == story
     assert (draft.title, draft.author) == ("Scripted story", "Ann Lee")
+
+
+# A wire brief: one short paragraph in its <article>, amid the page's menus, ads,
+# sharing links, scripts, comments and footer, none of which is article text.
+BRIEF = "A magnitude 6.1 earthquake struck off the northern coast on Monday, officials said."
+BRIEF_PAGE = f"""<!DOCTYPE html>
+<html><head><title>Quake hits northern coast | The Wire</title>
+<meta property="og:site_name" content="The Wire">
+<script>var tracking = "SCRIPT-TEXT";</script></head>
+<body><header class="site-header"><a href="/">The Wire</a>
+<nav><ul>{"".join(f'<li><a href="/s{n}">NAV-TEXT section {n}</a></li>' for n in range(20))}</ul>
+</nav></header>
+<div class="ad-slot">ADVERT-TEXT: compare mortgage rates now</div>
+<article><h1>Quake hits northern coast</h1>
+<p>{BRIEF}</p>
+<div class="share-tools"><a href="/share">SHARE-TEXT on social media</a></div>
+<script>document.write("INLINE-SCRIPT")</script></article>
+<section id="comments"><p>COMMENT-TEXT: first!</p></section>
+<footer><p>FOOTER-TEXT © 2024 The Wire. All rights reserved.</p></footer>
+</body></html>"""
+BRIEF_NOISE = ("NAV-TEXT", "ADVERT-TEXT", "SHARE-TEXT", "SCRIPT", "COMMENT-TEXT", "FOOTER-TEXT")
+
+
+def test_short_article_page_keeps_its_brief(tmp_path: Path) -> None:
+    (draft,) = read(tmp_path, "brief.html", BRIEF_PAGE)
+    assert draft.title is not None and draft.title.startswith("Quake hits northern coast")
+    assert draft.source == "The Wire"
+    assert draft.body == BRIEF
+    # And through the whole pipeline: indexed, not skipped as "no article text found".
+    result = ingest_file(SourceFile(tmp_path / "brief.html", "t", "brief.html"))
+    assert result.skipped is None
+    (article,) = result.articles
+    assert article.body == BRIEF
+
+
+def test_short_article_page_when_trafilatura_finds_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Some trafilatura versions return nothing below their minimum size: the page's
+    # own main element is read instead, and the metadata from its <head>.
+    monkeypatch.setattr(html, "_extract", lambda text: None)
+    (draft,) = read(tmp_path, "brief.html", BRIEF_PAGE)
+    assert draft.body == BRIEF
+    assert draft.title is not None and draft.title.startswith("Quake hits northern coast")
+    for noise in BRIEF_NOISE:
+        assert noise not in draft.body
+    # Without an <article> or <main>: the body's largest block of paragraphs.
+    page = BRIEF_PAGE.replace("<article>", "<div class='story'>").replace("</article>", "</div>")
+    (draft,) = read(tmp_path, "plain.html", page)
+    assert draft.body == BRIEF
+
+
+def test_short_article_card_does_not_replace_the_story(tmp_path: Path) -> None:
+    # A story in plain <div>s, with short teaser cards for other stories in <article>s:
+    # trafilatura's text (the story) stays.
+    story = "".join(
+        f"<p>Paragraph {n} of the story tells of the flood in the valley and of the damage "
+        "to homes that officials counted on Monday.</p>"
+        for n in range(6)
+    )
+    page = (
+        "<html><head><title>Flood in the valley</title></head><body>"
+        f'<nav><a href="/">Home</a></nav><div class="story-body">{story}</div>'
+        "<section><article><h3>Other</h3><p>A teaser for another story.</p></article>"
+        "</section></body></html>"
+    )
+    (draft,) = read(tmp_path, "story.html", page)
+    assert "Paragraph 5 of the story" in draft.body
+    assert len(draft.body) > 500
 
 
 def test_html_without_article(tmp_path: Path) -> None:

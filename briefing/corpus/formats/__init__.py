@@ -1,8 +1,9 @@
 """Format readers: the bytes of one file in, ``Draft``s out.
 
 Each reader is ``read(data, path) -> list[Draft]`` and raises ``FormatError`` with a
-one-line reason when the file cannot be read as its format. Readers decode but do
-not sanitise or clean: the ingest pipeline does that for every format alike.
+one-line reason when the file cannot be read as its format; its ``MissingLibrary``
+kind when a library the reader needs is not installed. Readers decode but do not
+sanitise or clean: the ingest pipeline does that for every format alike.
 """
 
 from __future__ import annotations
@@ -13,7 +14,17 @@ from pathlib import Path
 
 from briefing.corpus.decode import decode_bytes, looks_binary
 from briefing.corpus.formats import feeds, html, mail, markdown, records, reuters, text
+from briefing.corpus.formats.common import MissingLibrary, is_missing_library
 from briefing.corpus.model import Draft, FormatError
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "MissingLibrary",
+    "Reader",
+    "is_missing_library",
+    "is_supported",
+    "read_drafts",
+]
 
 Reader = Callable[[bytes, Path], list[Draft]]
 

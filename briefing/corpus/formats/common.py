@@ -8,16 +8,88 @@ from __future__ import annotations
 
 import email.utils
 import html
+import importlib
 import re
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
+from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree  # type: ignore[import-untyped]  # no stubs in the dev deps
 
-from briefing.corpus.model import Draft
+from briefing.corpus.model import Draft, FormatError
+
+# --- The libraries readers need --------------------------------------------------
+
+# Import names whose package on the package index is called otherwise.
+_PACKAGES = {"yaml": "PyYAML", "dateutil": "python-dateutil", "justext": "jusText"}
+_MISSING_LIBRARY = re.compile(
+    r"[^:]{1,60} cannot be read: (?:the package \S+ is missing|\S+ does not load)"
+)
+# Import failures seen in this process, by module: the message to repeat.
+_failed_imports: dict[str, str] = {}
+
+
+class MissingLibrary(FormatError):
+    """A reader's library, or one it imports, is not installed or does not load.
+
+    The message is one line naming the package and how to install it.
+    """
+
+
+def import_library(module: str, what: str) -> ModuleType:
+    """Import the library a reader needs; ``what`` names the files it reads ("HTML pages").
+
+    A failure is remembered for the rest of the process, so that a thousand pages do
+    not each run the library's imports again up to the same failure.
+
+    Raises:
+        MissingLibrary: the library, or one it imports, cannot be imported.
+    """
+    reason = _failed_imports.get(module)
+    if reason is None:
+        try:
+            return importlib.import_module(module)
+        except ImportError as exc:
+            reason = _failed_imports[module] = str(missing_library(exc, module, what))
+    raise MissingLibrary(reason)
+
+
+def is_missing_library(reason: str) -> bool:
+    """Whether a skip reason is a :class:`MissingLibrary` message."""
+    return _MISSING_LIBRARY.match(reason) is not None
+
+
+def missing_library(exc: ImportError, module: str, what: str) -> MissingLibrary:
+    """The one-line error for a failed import of ``module`` or of a library it imports."""
+    missing = _missing_module(exc)
+    if missing is not None:
+        package = _PACKAGES.get(missing, missing)
+        return MissingLibrary(
+            f"{what} cannot be read: the package {package} is missing (pip install {package})"
+        )
+    # Installed but broken or of a mismatched version ("cannot import name ...").
+    package = _PACKAGES.get(module, module)
+    detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+    fix = f"pip install --upgrade {package}"
+    return MissingLibrary(f"{what} cannot be read: {package} does not load ({detail}; {fix})")
+
+
+def _missing_module(exc: BaseException) -> str | None:
+    """The top-level name of the module whose absence caused an import failure."""
+    # Libraries re-raise their own ImportError ("lxml.html.clean module is now a
+    # separate project"), often "from None": the missing module is in the context.
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ModuleNotFoundError) and current.name:
+            return current.name.partition(".")[0]
+        current = current.__cause__ or current.__context__
+    return None
+
 
 # --- HTML to text --------------------------------------------------------------
 

@@ -14,13 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import feedparser
-
 from briefing.corpus.decode import decode_bytes
 from briefing.corpus.formats.common import (
     author_names,
     domain_of,
     html_to_text,
+    import_library,
     join_authors,
     looks_like_html,
     one_line,
@@ -53,6 +52,7 @@ def read(data: bytes, path: Path) -> list[Draft]:
     text = decode_feed(data)
     if not text.strip():
         raise FormatError("empty file")
+    feedparser = import_library("feedparser", "News feeds")
     try:
         # A file-like object, never bytes or str: given those, feedparser may treat
         # the data as a file name or a URL and open or fetch it.

@@ -6,16 +6,23 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lxml import etree  # type: ignore[import-untyped]  # no stubs in the dev deps
+
 from briefing.corpus.decode import decode_bytes
 from briefing.corpus.formats.common import (
+    HTML_BLOCKS,
+    SKIP_HTML,
     author_names,
     clean_domain,
     html_to_text,
+    import_library,
     join_authors,
     looks_like_html,
+    missing_library,
     one_line,
     parse_date,
     parse_html,
@@ -39,13 +46,47 @@ _XML_ENCODING = re.compile(
 _LD_BODY_RATIO = 0.5
 _LD_BODY_MIN = 200
 _QUIET_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext")
+_WHAT = "HTML pages"
+
+# trafilatura's own minimum (MIN_EXTRACTED_SIZE): below it, it falls back to cruder
+# extractors, which on a short page return the menus around it, or nothing.
+_SHORT_ARTICLE = 250
+# The share of trafilatura's extra words that may come from outside the page furniture
+# before its text is taken as the better one.
+_FOREIGN_SHARE = 0.2
+# A furniture element with this much paragraph text (comments, a long aside) does not
+# count as evidence that trafilatura took in furniture.
+_PROSE_CHARS = 400
+# Not <form>: some sites wrap the whole page in one.
+_FURNITURE_TAGS = frozenset({"nav", "aside", "footer", "menu", "dialog", "figure"})
+_FURNITURE_ROLES = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar"}
+)
+# Words of class and id values that mark navigation, advertising, sharing and comments.
+_FURNITURE_NAMES = frozenset(
+    {
+        *("ad", "ads", "adslot", "advert", "adverts", "advertisement", "sponsor", "sponsored"),
+        *("promo", "promotion", "banner", "outbrain", "taboola", "newsletter", "subscribe"),
+        *("comment", "comments", "share", "sharing", "social", "related", "recommended"),
+        *("cookie", "cookies", "consent", "breadcrumb", "breadcrumbs", "menu", "nav"),
+        *("navbar", "navigation", "footer", "sidebar", "widget", "popup", "modal", "toolbar"),
+    }
+)
+_NAME_WORD = re.compile(r"[a-z0-9]+")
+# The headline is the title, not part of the text (as in trafilatura's).
+_SKIP_MAIN = SKIP_HTML | {"h1"}
+_WORD = re.compile(r"\w+")
 
 
 def read(data: bytes, path: Path) -> list[Draft]:
     """Read a saved web page into one draft holding the page's main article.
 
+    trafilatura finds the article; on a short page (a wire brief), where it falls
+    back to cruder extractors, the text of the page's own main element is preferred.
+
     Raises:
         FormatError: no article text could be found in the page.
+        MissingLibrary: trafilatura, or a library it needs, is not installed.
     """
     text, _ = decode_bytes(data, declared_charset(data))
     if not text.strip():
@@ -56,16 +97,21 @@ def read(data: bytes, path: Path) -> list[Draft]:
         # Its body holds no scripts, and its headings are called <head>.
         body = tree_to_text(document.body, _TRAFILATURA_BLOCKS, skip=frozenset())
     warnings: list[str] = []
-    # Only worth a second parse when the extracted text is short.
-    structured = _structured_body(text) if len(body) < 10 * _LD_BODY_MIN else None
+    root = parse_html(text)
+    # Only worth looking for when the extracted text is short. Read before
+    # _main_element prunes the tree: a JSON-LD block may sit in a pruned footer.
+    structured = _structured_body(root) if len(body) < 10 * _LD_BODY_MIN else None
+    main = _main_element(root)
+    if main is not None and main.better_than(body):
+        body = main.text
     if structured and len(body) < _LD_BODY_RATIO * len(structured):
         body = structured
         warnings.append("article text taken from the page's structured data")
     if not body:
         raise FormatError("no article text found")
     if document is None:
-        # The article came from the structured data alone; the metadata is still
-        # in the page's <head>.
+        # The article came from the structured data or the main element alone; the
+        # metadata is still in the page's <head>.
         document = _metadata(text)
     return [_draft(document, body, warnings)]
 
@@ -80,8 +126,7 @@ def declared_charset(data: bytes) -> str | None:
 def _extract(text: str) -> Any:
     """Run trafilatura on the page text; None when it finds no article."""
     # Imported here: trafilatura takes a while to load and only web pages need it.
-    import trafilatura
-
+    trafilatura = import_library("trafilatura", _WHAT)
     for name in _QUIET_LOGGERS:
         # It logs every page it discards; in a terminal app that would print over
         # the screen, and this reader reports problems itself.
@@ -96,15 +141,18 @@ def _extract(text: str) -> Any:
             include_links=False,
             deduplicate=False,
         )
+    except ImportError as exc:  # of a library it loads only when a page needs it
+        raise missing_library(exc, "trafilatura", _WHAT) from exc
     except Exception as exc:  # trafilatura and htmldate can fail in many ways on odd pages
         raise FormatError(f"could not parse the page ({type(exc).__name__})") from exc
 
 
 def _metadata(text: str) -> Any:
-    import trafilatura
-
+    trafilatura = import_library("trafilatura", _WHAT)
     try:
         return trafilatura.extract_metadata(text)
+    except ImportError as exc:
+        raise missing_library(exc, "trafilatura", _WHAT) from exc
     except Exception as exc:  # as above
         raise FormatError(f"could not parse the page ({type(exc).__name__})") from exc
 
@@ -133,9 +181,8 @@ def _draft(document: Any, body: str, warnings: list[str]) -> Draft:
     )
 
 
-def _structured_body(text: str) -> str | None:
+def _structured_body(root: Any) -> str | None:
     """The longest ``articleBody`` in the page's JSON-LD blocks, if a long one exists."""
-    root = parse_html(text)
     if root is None:
         return None
     best = ""
@@ -174,3 +221,134 @@ def _strings(value: object) -> list[str]:
     if isinstance(value, list):
         return [item for item in value if isinstance(item, str)]
     return []
+
+
+# --- The page's own main element ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _MainText:
+    """The text of a page's main element, and the words that tell page furniture apart."""
+
+    text: str
+    furniture: frozenset[str]
+    """Words of the navigation, ads, footers and links around the main element."""
+    titles: frozenset[str]
+    """Words of the page's ``<title>`` and ``<h1>`` headings (neither side's extra)."""
+
+    def better_than(self, extracted: str) -> bool:
+        """Whether this text should replace trafilatura's ``extracted`` text."""
+        if not self.text:
+            return False
+        if not extracted:
+            return True
+        if len(self.text) >= _SHORT_ARTICLE:
+            # A full-size article: trafilatura's judgement is the better one.
+            return False
+        found, own = _words(extracted), _words(self.text)
+        extra = found - own - self.titles
+        if not extra:
+            # trafilatura kept the main element, or only part of it.
+            return len(own - found) > _FOREIGN_SHARE * len(own)
+        # What trafilatura has beyond the main element is the menus and footers that
+        # its fallbacks take in on a short page: the wire brief alone is the article.
+        return len(extra - self.furniture) <= _FOREIGN_SHARE * len(extra)
+
+
+def _main_element(root: Any) -> _MainText | None:
+    """The text of the page's main element: its largest ``<article>``, else its ``<main>``,
+    else the body's largest block of paragraphs; navigation, ads, sharing, comments and
+    scripts left out. Prunes the tree.
+    """
+    body = None if root is None else next(root.iter("body"), None)
+    if body is None:
+        return None
+    titles = _words(" ".join(" ".join(e.itertext()) for e in root.iter("title", "h1")))
+    articles = [e for e in body.iter("article") if next(e.iterancestors("article"), None) is None]
+    mains = [e for e in body.iter() if _tag(e) == "main" or _attr(e, "role") == "main"]
+    furniture = _prune(body, {a for c in (*articles, *mains) for a in (c, *c.iterancestors())})
+    chosen, text = None, ""
+    for tier in (articles, mains):
+        texts = [(tree_to_text(e, HTML_BLOCKS, _SKIP_MAIN), e) for e in tier]
+        best = max(texts, key=lambda pair: len(pair[0]), default=("", None))
+        if best[0]:
+            text, chosen = best
+            break
+    else:
+        chosen = _largest_block(body)
+        text = tree_to_text(chosen, HTML_BLOCKS, _SKIP_MAIN)
+    # Links outside the main element are the page's navigation, wherever they sit.
+    inside = set(chosen.iter()) if chosen is not None else set()
+    links = (" ".join(a.itertext()) for a in body.iter("a") if a not in inside)
+    furniture |= _words(" ".join(links))
+    return _MainText(text, frozenset(furniture), titles)
+
+
+def _prune(body: Any, keep: set[Any]) -> set[str]:
+    """Remove the page furniture outside ``keep``; the words of what was removed."""
+    found = []
+    walker = etree.iterwalk(body, events=("start",))
+    for _, element in walker:
+        if element is not body and element not in keep and _is_furniture(element):
+            found.append(element)
+            walker.skip_subtree()
+    words: set[str] = set()
+    for element in found:
+        prose = sum(len(" ".join(p.itertext())) for p in element.iter("p"))
+        if prose < _PROSE_CHARS:
+            words |= _words(" ".join(element.itertext()))
+        _remove(element)
+    return words
+
+
+def _is_furniture(element: Any) -> bool:
+    tag = _tag(element)
+    if tag in _FURNITURE_TAGS or _attr(element, "role") in _FURNITURE_ROLES:
+        return True
+    if tag == "header":
+        # An article's own header holds its headline; the page's holds the site's menus.
+        return next(element.iterancestors("article", "main"), None) is None
+    if element.get("hidden") is not None or _attr(element, "aria-hidden") == "true":
+        return True
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    if _FURNITURE_NAMES.isdisjoint(_NAME_WORD.findall(names)):
+        return False
+    # A wrapper named for a layout ("page has-sidebar") that holds the headline holds
+    # the content too.
+    return next(element.iter("h1"), None) is None
+
+
+def _largest_block(body: Any) -> Any:
+    """The element holding the most paragraph text directly; the body when it has none."""
+    sizes: dict[Any, int] = {}
+    for paragraph in body.iter("p", "pre", "blockquote"):
+        parent = paragraph.getparent()
+        if parent is not None:
+            sizes[parent] = sizes.get(parent, 0) + len(" ".join(paragraph.itertext()).strip())
+    return max(sizes, key=lambda e: sizes[e]) if sizes else body
+
+
+def _remove(element: Any) -> None:
+    # The text after an element (its tail) belongs to the parent's flow: keep it.
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _tag(element: Any) -> str:
+    return element.tag.lower() if isinstance(element.tag, str) else ""
+
+
+def _attr(element: Any, name: str) -> str:
+    return (element.get(name) or "").strip().lower()
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.casefold()))
