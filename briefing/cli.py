@@ -10,6 +10,7 @@ import argparse
 import calendar
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 from briefing import __version__, locations
 from briefing.compare.model import Comparison
 from briefing.corpus.model import Article
+from briefing.corpus.sanitize import visible, visible_json, visible_text
 from briefing.index.library import (
     DEFAULT_LIBRARY,
     LibraryError,
@@ -47,7 +49,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (argparse prints the whole usage by default)."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"briefing: error: {message} (see `{self.prog} --help`)\n")
+        # The message may quote what was typed (an unknown command, a stray argument).
+        self.exit(EXIT_USAGE, f"briefing: error: {visible(message)} (see `{self.prog} --help`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -219,8 +222,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"briefing: error: {message}", file=sys.stderr)
+    print(f"briefing: error: {visible(message)}", file=sys.stderr)
     return code
+
+
+# Human output shows every string from outside (ids and paths are file names; titles,
+# sources, notes, error messages) through the one display rule, ``visible``: each field
+# is escaped where the line is built (so a newline in a file name cannot fake a line),
+# and ``_out`` applies the rule once more to the whole line, keeping only the styles
+# ``_Style`` adds. ``--json`` prints the real strings (``_print_json``).
+_OWN_STYLES = re.compile(r"(\x1b\[(?:0|1|2|1;33)m)")
+
+
+def _out(text: str = "") -> None:
+    """Print a line (or lines) of human output to stdout."""
+    parts = _OWN_STYLES.split(text)  # text, style, text, style, ..., text
+    parts[::2] = [visible_text(part) for part in parts[::2]]
+    print("".join(parts))
 
 
 # -- commands ------------------------------------------------------------------------
@@ -301,9 +319,9 @@ def _cmd_list(args: argparse.Namespace, name: str) -> int:
         return EXIT_OK
     style = _Style(sys.stdout)
     for a in articles:
-        print(f"{style.bold(a.id)}  {a.title}")
-        print(f"    {_byline(a)}")
-    print(f"{len(articles)} articles")
+        _out(f"{style.bold(a.id)}  {visible(a.title)}")
+        _out(f"    {_byline(a)}")
+    _out(f"{len(articles)} articles")
     return EXIT_OK
 
 
@@ -316,18 +334,18 @@ def _cmd_show(args: argparse.Namespace, name: str) -> int:
         _print_json(_article_json(article, body=True))
         return EXIT_OK
     style = _Style(sys.stdout)
-    print(style.bold(article.title))
-    print(_byline(article))
-    print(f"id: {article.id}")
-    print(f"path: {article.path}")
+    _out(style.bold(article.title))
+    _out(_byline(article))
+    _out(f"id: {visible(article.id)}")
+    _out(f"path: {visible(article.path)}")
     if article.url:
-        print(f"url: {article.url}")
+        _out(f"url: {visible(article.url)}")
     if article.inferred:
-        print(f"inferred from the text: {', '.join(sorted(article.inferred))}")
+        _out(f"inferred from the text: {', '.join(sorted(article.inferred))}")
     for warning in article.warnings:
-        print(f"warning: {warning}")
-    print()
-    print(article.body)
+        _out(f"warning: {visible(warning)}")
+    _out()
+    _out(visible_text(article.body))
     return EXIT_OK
 
 
@@ -340,10 +358,10 @@ def _cmd_related(args: argparse.Namespace, name: str) -> int:
         return EXIT_OK
     style = _Style(sys.stdout)
     for n, hit in enumerate(hits, 1):
-        print(f"{n:>2}. {style.bold(hit.title)}")
-        print(f"    {_hit_byline(hit)}  {style.dim(hit.id)}")
+        _out(f"{n:>2}. {style.bold(hit.title)}")
+        _out(f"    {_hit_byline(hit)}  {style.dim(hit.id)}")
     if not hits:
-        print("No related articles.")
+        _out("No related articles.")
     return EXIT_OK
 
 
@@ -385,13 +403,13 @@ def _cmd_stories(args: argparse.Namespace, name: str) -> int:
     style = _Style(sys.stdout)
     for story in stories:
         span = " – ".join(dict.fromkeys(filter(None, (_iso(story.start), _iso(story.end)))))
-        print(f"{style.bold(story.title)}")
+        _out(f"{style.bold(story.title)}")
         count = len(story.article_ids)
-        outlets = ", ".join(story.sources) or "unknown outlets"
-        print(f"    {count} article{'s' if count != 1 else ''} · {outlets} · {span or 'undated'}")
+        outlets = ", ".join(map(visible, story.sources)) or "unknown outlets"
+        _out(f"    {count} article{'s' if count != 1 else ''} · {outlets} · {span or 'undated'}")
         for article_id in story.article_ids:
-            print(f"      {style.dim(article_id)}")
-    print(f"{len(stories)} stories")
+            _out(f"      {style.dim(article_id)}")
+    _out(f"{len(stories)} stories")
     return EXIT_OK
 
 
@@ -401,7 +419,7 @@ def _cmd_sources(args: argparse.Namespace, name: str) -> int:
         _print_json({"sources": counts})
         return EXIT_OK
     for source, count in counts.items():
-        print(f"{count:>6}  {source}")
+        _out(f"{count:>6}  {visible(source)}")
     return EXIT_OK
 
 
@@ -425,15 +443,15 @@ def _cmd_paths(args: argparse.Namespace, name: str) -> int:
     if args.json:
         _print_json(data)
         return EXIT_OK
-    print(f"data:    {data['data']}")
-    print(f"config:  {data['config']}")
+    _out(f"data:    {visible(str(data['data']))}")
+    _out(f"config:  {visible(str(data['config']))}")
     for lib_name, info in libraries.items():
         mark = " (current)" if lib_name == name else ""
-        print(f"library {lib_name!r}{mark}:")
-        print(f"  index:   {info['index']}")
-        print(f"  notes:   {info['notes']}")
+        _out(f"library {visible(repr(lib_name))}{mark}:")
+        _out(f"  index:   {visible(str(info['index']))}")
+        _out(f"  notes:   {visible(str(info['notes']))}")
         for folder in info["folders"]:
-            print(f"  folder:  {folder}")
+            _out(f"  folder:  {visible(folder)}")
     return EXIT_OK
 
 
@@ -469,7 +487,7 @@ def _cmd_export(args: argparse.Namespace, name: str) -> int:
         written = export_briefing(notes, articles, path, title, fmt, args.force)
     except FileExistsError as exc:
         return _fail(str(exc), EXIT_FAILURE)
-    print(written)
+    _out(visible(str(written)))
     return EXIT_OK
 
 
@@ -492,7 +510,7 @@ def _cmd_notes(args: argparse.Namespace, name: str) -> int:
                 return _notes_add(args, name, store)
             if action == "rm":
                 note = store.delete(args.note_id)
-                print(f"Deleted note {note.id}.")
+                _out(f"Deleted note {note.id}.")
                 return EXIT_OK
             notes = store.list()
             if args.json:
@@ -530,7 +548,7 @@ def _notes_add(args: argparse.Namespace, name: str, store: NoteStore) -> int:
     if args.json:
         _print_json(_note_json(note))
     else:
-        print(note.id)
+        _out(str(note.id))
     return EXIT_OK
 
 
@@ -580,8 +598,8 @@ def _parse_date(text: str | None, option: str, end: bool) -> date | None:
 
 
 def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    # The real strings, with what a terminal must not receive raw written as \u escapes.
+    sys.stdout.write(visible_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
 def _iso(value: date | None) -> str | None:
@@ -639,6 +657,7 @@ def _result_json(result: SearchResult) -> dict[str, Any]:
 
 def _byline(article: Article) -> str:
     def mark(field: str, value: str) -> str:
+        value = visible(value)
         return f"{value}*" if field in article.inferred else value
 
     parts = [
@@ -650,7 +669,7 @@ def _byline(article: Article) -> str:
 
 
 def _hit_byline(hit: Hit) -> str:
-    return " · ".join([hit.source or "unknown source", _iso(hit.published) or "undated"])
+    return " · ".join([visible(hit.source or "unknown source"), _iso(hit.published) or "undated"])
 
 
 @dataclass
@@ -663,6 +682,8 @@ class _Style:
         self.enabled = self.stream.isatty() and not os.environ.get("NO_COLOR")
 
     def _wrap(self, code: str, text: str) -> str:
+        # What is styled is a title, an id, a snippet: shown by the display rule.
+        text = visible(text)
         return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
 
     def bold(self, text: str) -> str:
@@ -678,33 +699,33 @@ class _Style:
 def _highlighted(snippet: Snippet, style: _Style) -> str:
     out, last = [], 0
     for start, end in snippet.highlights:
-        out.append(snippet.text[last:start])
+        out.append(visible(snippet.text[last:start]))
         out.append(style.mark(snippet.text[start:end]))
         last = end
-    out.append(snippet.text[last:])
+    out.append(visible(snippet.text[last:]))
     return "".join(out)
 
 
 def _print_result(result: SearchResult, style: _Style) -> None:
     for notice in result.notices:
-        print(style.dim(f"note: {notice}"))
+        _out(style.dim(f"note: {notice}"))
     for n, hit in enumerate(result.hits, 1):
-        print(f"{n:>2}. {style.bold(hit.title)}")
-        print(f"    {_hit_byline(hit)}  {style.dim(hit.id)}")
+        _out(f"{n:>2}. {style.bold(hit.title)}")
+        _out(f"    {_hit_byline(hit)}  {style.dim(hit.id)}")
         for snippet in hit.snippets:
-            print(f"    {_highlighted(snippet, style)}")
-        print()
+            _out(f"    {_highlighted(snippet, style)}")
+        _out()
     shown = len(result.hits)
     summary = f"{result.total} hits" + (f", showing {shown}" if shown < result.total else "")
-    print(f"{summary} ({result.elapsed * 1000:.0f} ms)")
+    _out(f"{summary} ({result.elapsed * 1000:.0f} ms)")
     if result.total == 0 and result.suggestion:
-        print(f"Did you mean: {result.suggestion}")
+        _out(f"Did you mean: {visible(result.suggestion)}")
     sources = result.facets.get("source", {})
     if sources:
-        print("Sources: " + ", ".join(f"{name} ({count})" for name, count in sources.items()))
+        _out("Sources: " + ", ".join(f"{visible(s)} ({n})" for s, n in sources.items()))
     months = result.facets.get("month", {})
     if months:
-        print("Months:  " + ", ".join(f"{m} ({c})" for m, c in sorted(months.items())))
+        _out("Months:  " + ", ".join(f"{visible(m)} ({c})" for m, c in sorted(months.items())))
 
 
 _MARKS = {"shared": "●", "partial": "◐", "unique": "○"}
@@ -776,48 +797,50 @@ def _print_comparison(
         article = articles.get(article_id)
         title = article.title if article else article_id
         source = (article.source if article else None) or "unknown source"
-        print(f"[{letter}] {style.bold(title)}")
-        print(f"    {source} · {style.dim(article_id)}")
-    print()
+        _out(f"[{letter}] {style.bold(title)}")
+        _out(f"    {visible(source)} · {style.dim(article_id)}")
+    _out()
     for article_id, passages in comparison.passages.items():
         counts = {status: sum(p.status == status for p in passages) for status in _MARKS}
-        print(
+        _out(
             f"[{letters[article_id]}] {len(passages)} passages: {counts['shared']} shared, "
             f"{counts['partial']} partly shared, {counts['unique']} only in this source"
         )
     first = comparison.article_ids[0]
     shared = [p for p in comparison.passages.get(first, ()) if p.counterparts]
     if shared:
-        print()
-        print(style.bold("Passages in common"))
+        _out()
+        _out(style.bold("Passages in common"))
         for aligned in shared:
-            print(
+            _out(
                 f"  {_MARKS[aligned.status]} [{letters[first]}{aligned.passage.index + 1}] "
                 f"{_clip(aligned.passage.text, 90)}"
             )
             for c in aligned.counterparts:
                 other = comparison.passages[c.article_id][c.passage].passage
-                print(
+                _out(
                     f"      [{letters[c.article_id]}{c.passage + 1}] ({c.score:.2f}) "
                     f"{_clip(other.text, 80)}"
                 )
     if comparison.facts:
-        print()
-        print(style.bold("Facts (conflicts first)"))
+        _out()
+        _out(style.bold("Facts (conflicts first)"))
         for group in comparison.facts:
             mark = style.mark("!") if group.conflict else " "
-            print(f"{mark} {group.key}" + (f" — {group.reason}" if group.reason else ""))
+            reason = f" — {visible(group.reason)}" if group.reason else ""
+            _out(f"{mark} {visible(group.key)}{reason}")
             for fact in group.facts:
-                print(
-                    f"    [{letters.get(fact.article_id, '?')}] {fact.text}: "
+                _out(
+                    f"    [{letters.get(fact.article_id, '?')}] {visible(fact.text)}: "
                     f"{style.dim(_clip(fact.sentence, 100))}"
                 )
-    print()
-    print(f"({comparison.elapsed * 1000:.0f} ms)")
+    _out()
+    _out(f"({comparison.elapsed * 1000:.0f} ms)")
 
 
 def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
+    """One line of at most ``width`` characters, shown by the display rule."""
+    text = visible(" ".join(text.split()))
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -849,46 +872,47 @@ def _note_json(note: Note) -> dict[str, Any]:
 
 def _print_notes(title: str, notes: list[Note], style: _Style) -> None:
     if title:
-        print(style.bold(title))
-        print()
+        _out(style.bold(title))
+        _out()
     for note in notes:
         extras = [f"[{note.confidence}]"] if note.confidence else []
-        extras += [f"#{tag}" for tag in note.tags]
-        print(f"{style.bold(f'{note.id:>3}.')} {note.kind}  {' '.join(extras)}".rstrip())
+        extras += [f"#{visible(tag)}" for tag in note.tags]
+        _out(f"{style.bold(f'{note.id:>3}.')} {note.kind}  {' '.join(extras)}".rstrip())
         if note.article_id:
-            print(f"     {style.dim(note.article_id)}")
+            _out(f"     {style.dim(note.article_id)}")
         if note.anchor:
             missing = "" if note.found else style.mark("  (not found in the current text)")
-            print(f"     “{_clip(note.anchor.quote, 90)}”{missing}")
+            _out(f"     “{_clip(note.anchor.quote, 90)}”{missing}")
         if note.what:
-            print(f"     {note.what}: " + "; ".join(v.value for v in note.values))
+            _out(f"     {visible(note.what)}: " + "; ".join(visible(v.value) for v in note.values))
         if note.comment:
-            print(f"     {_clip(note.comment, 200)}")
-    print(f"{len(notes)} note{'s' if len(notes) != 1 else ''}")
+            _out(f"     {_clip(note.comment, 200)}")
+    _out(f"{len(notes)} note{'s' if len(notes) != 1 else ''}")
 
 
 def _print_report(name: str, report: IngestReport, added_paths: list[str]) -> None:
     for path in added_paths:
-        print(f"Added {path} to library {name!r}.")
+        _out(f"Added {visible(str(path))} to library {visible(repr(name))}.")
     for notice in report.notices:
-        print(f"note: {notice}")
-    print(
-        f"Library {name!r}: {report.total_articles} articles. This run: {report.added} added, "
-        f"{report.updated} updated, {report.removed} removed; {report.files_read} files read, "
-        f"{report.unchanged_files} unchanged ({report.elapsed:.1f} s)."
+        _out(f"note: {visible(notice)}")
+    _out(
+        f"Library {visible(repr(name))}: {report.total_articles} articles. "
+        f"This run: {report.added} added, {report.updated} updated, {report.removed} removed; "
+        f"{report.files_read} files read, {report.unchanged_files} unchanged "
+        f"({report.elapsed:.1f} s)."
     )
     if report.skipped:
-        print(f"Skipped {len(report.skipped)} files:")
+        _out(f"Skipped {len(report.skipped)} files:")
         for problem in report.skipped[:50]:
-            print(f"  {problem.path}: {problem.reason}")
+            _out(f"  {visible(problem.path)}: {visible(problem.reason)}")
         if len(report.skipped) > 50:
-            print(f"  … and {len(report.skipped) - 50} more (see `briefing index --json`)")
+            _out(f"  … and {len(report.skipped) - 50} more (see `briefing index --json`)")
     if report.duplicates:
-        print(f"Duplicates {len(report.duplicates)} (identical text, indexed once):")
+        _out(f"Duplicates {len(report.duplicates)} (identical text, indexed once):")
         for dup, original in report.duplicates[:20]:
-            print(f"  {dup} = {original}")
+            _out(f"  {visible(dup)} = {visible(original)}")
         if len(report.duplicates) > 20:
-            print(f"  … and {len(report.duplicates) - 20} more (see `briefing index --json`)")
+            _out(f"  … and {len(report.duplicates) - 20} more (see `briefing index --json`)")
 
 
 class _ProgressBar:
