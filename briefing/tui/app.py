@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
+import traceback
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
@@ -18,12 +19,13 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
+from textual.worker import Worker, WorkerState
 
 from briefing import locations
 from briefing.compare.model import Fact, FactGroup
 from briefing.config import Config, load_config, save_config
 from briefing.corpus.model import Article
-from briefing.corpus.sanitize import sanitize_line
+from briefing.corpus.sanitize import visible
 from briefing.index.library import (
     DEFAULT_LIBRARY,
     SAMPLE_MARKER,
@@ -32,10 +34,11 @@ from briefing.index.library import (
     library_names,
     load_library,
 )
-from briefing.index.store import IndexBusy, IndexUnavailable, IngestReport, Progress
+from briefing.index.store import IngestReport, Progress
 from briefing.notes.model import Note, SourceValue
 from briefing.notes.store import NoteStore
 from briefing.search.engine import WhooshEngine
+from briefing.tui.failures import EXPECTED_ERRORS, WorkerScreen, failure_message
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.screens.note_editor import NoteDraft, NoteEditor
 from briefing.tui.screens.reader import ReaderScreen
@@ -60,9 +63,17 @@ class BriefingApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("b", "briefing", "Briefing"),
-        Binding("ctrl+l", "library", "Library", show=False),
+        Binding(
+            "question_mark", "help", "Help", key_display="?", tooltip="Every key; the query syntax"
+        ),
+        Binding("b", "briefing", "Briefing", tooltip="The notes and the briefing preview"),
+        Binding(
+            "ctrl+l",
+            "library",
+            "Library",
+            show=False,
+            tooltip="Add a folder; see skipped files and duplicates",
+        ),
     ]
 
     indexing: reactive[Progress | None] = reactive(None)
@@ -108,12 +119,32 @@ class BriefingApp(App[None]):
             self.config.theme = theme.name
             self._save_config()
 
-    @work(thread=True, group="config")
+    @work(thread=True, group="config", name="saving settings", exit_on_error=False)
     def _save_config(self) -> None:
-        try:
-            save_config(self.config, self._config_path)
-        except OSError as exc:
-            self.call_from_thread(self.notify, f"Could not save settings: {exc}", severity="error")
+        save_config(self.config, self._config_path)
+
+    # -- failed workers --------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one policy for a worker that failed: one notification, the app goes on.
+
+        The app's own workers report here; screens pass theirs on (``WorkerScreen``),
+        then put themselves back in order in ``worker_failed``.
+        """
+        worker = event.worker
+        error = worker.error
+        if event.state is not WorkerState.ERROR or error is None:
+            return
+        message = failure_message(worker.name, error)
+        if not isinstance(error, EXPECTED_ERRORS):
+            # A bug: the user gets one line, the log (textual console) the traceback.
+            self.log.error(message, "".join(traceback.format_exception(error)))
+        self.notify(message, severity="error", markup=False)
+        if worker.group == "index":
+            self.indexing = None  # the progress bar would otherwise stay up
+        node = worker.node
+        if isinstance(node, WorkerScreen) and node.is_attached:
+            node.worker_failed(worker, message)
 
     # -- screens ---------------------------------------------------------------------
 
@@ -210,30 +241,25 @@ class BriefingApp(App[None]):
 
         self.push_screen(NoteEditor(quote, source), done)
 
-    @work(thread=True, group="notes-write")
+    @work(thread=True, group="notes-write", name="saving the note", exit_on_error=False)
     def _add_note(
         self, article: Article, span: tuple[int, int] | None, draft: NoteDraft, after: Any
     ) -> None:
-        try:
-            store = self.notes_store()
-            anchor = store.anchor_for(article.body, *span) if span else None
-            store.add(
-                kind=draft.kind,
-                comment=draft.comment,
-                article_id=article.id,
-                anchor=anchor,
-                confidence=draft.confidence,
-                tags=draft.tags,
-            )
-        except Exception as exc:  # unreadable notes: say so; nothing is overwritten
-            message = sanitize_line(f"Could not save the note: {exc}")
-            self.call_from_thread(self.notify, message, severity="error", markup=False)
-            return
+        store = self.notes_store()
+        anchor = store.anchor_for(article.body, *span) if span else None
+        store.add(
+            kind=draft.kind,
+            comment=draft.comment,
+            article_id=article.id,
+            anchor=anchor,
+            confidence=draft.confidence,
+            tags=draft.tags,
+        )
         self.call_from_thread(self.notify, "Note saved.", markup=False)
         if after is not None:
             self.call_from_thread(after)
 
-    @work(thread=True, group="notes-write")
+    @work(thread=True, group="notes-write", name="pinning to the briefing", exit_on_error=False)
     def pin_discrepancy(self, group: FactGroup) -> None:
         """Keep a conflicting fact as a discrepancy note with every source's value."""
         by_article: dict[str, list[Fact]] = {}
@@ -243,20 +269,15 @@ class BriefingApp(App[None]):
             SourceValue(aid, "; ".join(f.text for f in facts), facts[0].sentence)
             for aid, facts in by_article.items()
         )
-        try:
-            self.notes_store().add(
-                kind="discrepancy",
-                comment=group.reason,
-                article_id=group.facts[0].article_id if group.facts else None,
-                what=group.key,
-                values=values,
-            )
-        except Exception as exc:
-            message = sanitize_line(f"Could not pin: {exc}")
-            self.call_from_thread(self.notify, message, severity="error", markup=False)
-            return
+        self.notes_store().add(
+            kind="discrepancy",
+            comment=group.reason,
+            article_id=group.facts[0].article_id if group.facts else None,
+            what=group.key,
+            values=values,
+        )
         self.call_from_thread(
-            self.notify, f"Pinned to the briefing: {sanitize_line(group.key)}", markup=False
+            self.notify, f"Pinned to the briefing: {visible(group.key)}", markup=False
         )
 
     def action_briefing(self) -> None:
@@ -319,32 +340,29 @@ class BriefingApp(App[None]):
         """Index new, changed and deleted files in a worker; search goes on meanwhile."""
         self._update_worker()
 
-    @work(thread=True, exclusive=True, group="index")
+    @work(thread=True, exclusive=True, group="index", name="indexing", exit_on_error=False)
     def _update_worker(self) -> None:
         def progress(p: Progress) -> None:
             self.call_from_thread(setattr, self, "indexing", p)
 
-        try:
-            report = self.engine.update(progress)
-        except (IndexBusy, IndexUnavailable, OSError) as exc:
-            message = sanitize_line(str(exc))
-            self.call_from_thread(self.notify, message, severity="error", markup=False)
-            self.call_from_thread(setattr, self, "indexing", None)
-            return
+        report = self.engine.update(progress)
         self.call_from_thread(self._updated, report)
-        # Cluster the library into stories now, off the UI thread: related coverage needs
-        # them, and on a large library the first clustering takes seconds.
-        try:
-            self.engine.stories()
-        except Exception as exc:  # stories are an extra: say so, keep going
-            message = sanitize_line(f"Could not group stories: {exc}")
-            self.call_from_thread(self.notify, message, severity="warning", markup=False)
+
+    @work(
+        thread=True, exclusive=True, group="stories", name="grouping stories", exit_on_error=False
+    )
+    def _group_stories(self) -> None:
+        # Right after indexing, off the UI thread: related coverage needs the stories,
+        # and on a large library the first clustering takes seconds. Its own worker, so
+        # that a failure here is not reported as a failed update.
+        self.engine.stories()
 
     def _updated(self, report: IngestReport) -> None:
         self.indexing = None
         self.last_report = report
+        self._group_stories()
         for notice in report.notices:
-            self.notify(sanitize_line(notice), severity="warning", markup=False)
+            self.notify(visible(notice), severity="warning", markup=False)
         if report.added or report.updated or report.removed:
             summary = (
                 f"Indexed: {report.added} added, {report.updated} updated, "
@@ -409,7 +427,8 @@ def make_app(
     if [e.path for e in lib.entries] == [SAMPLE_MARKER]:
         hint = FIRST_RUN_HINT
     return BriefingApp(
-        WhooshEngine(lib),
+        # The indexing worker builds; a search never starts a build of its own.
+        WhooshEngine(lib, build_on_open=not update_on_start),
         theme=chosen,
         config=config,
         config_path=locations.config_file(),

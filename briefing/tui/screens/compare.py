@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -10,16 +10,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from briefing.compare.model import Comparison, FactGroup
 from briefing.corpus.model import Article
-from briefing.corpus.sanitize import sanitize_line
 from briefing.search.engine import Engine
 from briefing.search.model import Hit
+from briefing.tui.failures import WorkerScreen
+from briefing.tui.untrusted import untrusted, untrusted_cell
 from briefing.tui.widgets.key_bar import KeyBar
 from briefing.tui.widgets.passage_view import MARKS, PassageView
 
@@ -54,11 +55,11 @@ class CompareColumn(Vertical):
             self.call_after_refresh(self.show_article, article)
             return
         if article is None:
-            text = Content(f"[{self.letter}] {self.article_id} (not found)")
+            text = untrusted(f"[{self.letter}] {self.article_id} (not found)")
         else:
             date = article.published.isoformat() if article.published else "undated"
             meta = f"[{self.letter}] {article.source or 'unknown source'} · {date}"
-            text = Content(meta).stylize("bold") + Content("\n" + article.title)
+            text = untrusted(meta).stylize("bold") + "\n" + untrusted(article.title)
         headers.first(Static).update(text)
 
 
@@ -85,9 +86,10 @@ class PickArticle(ModalScreen[str | None]):
             yield Static(Content("Add a column: related coverage").stylize("bold"))
             options = [
                 Option(
-                    Content(h.title).stylize("bold")
-                    + Content(
-                        f"\n{h.source or 'unknown source'} · "
+                    untrusted(h.title).stylize("bold")
+                    + "\n"
+                    + untrusted(
+                        f"{h.source or 'unknown source'} · "
                         f"{h.published.isoformat() if h.published else 'undated'}"
                     ),
                     id=h.id,
@@ -105,7 +107,7 @@ class PickArticle(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class CompareScreen(Screen[None]):
+class CompareScreen(WorkerScreen):
     """Columns of aligned passages and a facts table; everything computed in a worker."""
 
     DEFAULT_CSS = """
@@ -117,13 +119,30 @@ class CompareScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
-        Binding("f", "focus_facts", "Facts"),
-        Binding("plus,a", "add_column", "Add column"),
-        Binding("minus,x", "remove_column", "Remove column"),
-        Binding("p", "pin", "Pin to briefing"),
-        Binding("a", "annotate", "Annotate"),
-        Binding("tab", "app.focus_next", "Next column", show=False),
+        Binding("escape", "back", "Back", tooltip="Back to where the comparison was opened"),
+        Binding(
+            "f",
+            "focus_facts",
+            "Facts",
+            tooltip="The facts table, conflicts first: a row jumps each column to its sentence",
+        ),
+        Binding("plus", "add_column", "Add column", tooltip="Add an article from related coverage"),
+        Binding("minus,x", "remove_column", "Remove", tooltip="Remove the focused column"),
+        Binding(
+            "p",
+            "pin",
+            "Pin fact",
+            tooltip="Pin the selected fact to the briefing: a discrepancy note with every "
+            "source's value",
+        ),
+        Binding("a", "annotate", "Annotate", tooltip="Write a note on the selected passage"),
+        Binding(
+            "tab",
+            "app.focus_next",
+            "Next column",
+            show=False,
+            tooltip="Scrolling one column scrolls the others",
+        ),
     ]
 
     def __init__(self, engine: Engine, article_ids: list[str]) -> None:
@@ -148,23 +167,18 @@ class CompareScreen(Screen[None]):
 
     # -- loading -------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="compare")
+    @work(thread=True, exclusive=True, group="compare", name="comparing", exit_on_error=False)
     def _load(self, article_ids: list[str], generation: int) -> None:
         worker = get_current_worker()
-        try:
-            articles = {i: self.engine.article(i) for i in article_ids}
-            comparison = self.engine.compare(article_ids)
-        except Exception as exc:  # unreadable index, bad id: one line, never a traceback
-            message = sanitize_line(f"Could not compare: {exc}")
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._show_error, message)
-            return
+        articles = {i: self.engine.article(i) for i in article_ids}
+        comparison = self.engine.compare(article_ids)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, comparison, articles, generation)
 
-    def _show_error(self, message: str) -> None:
-        self.query_one("#compare-status", Static).update(Content(message))
-        self.notify(message, severity="error", markup=False)
+    def worker_failed(self, worker: Worker[Any], message: str) -> None:
+        """A failed comparison: the status line says why instead of "Comparing…"."""
+        if worker.group == "compare":
+            self.query_one("#compare-status", Static).update(Content(message))
 
     def _show(
         self, comparison: Comparison, articles: dict[str, Article | None], generation: int
@@ -202,12 +216,12 @@ class CompareScreen(Screen[None]):
         for row, group in enumerate(comparison.facts):
             cells: list[Text] = [
                 Text("!" if group.conflict else "", style="bold red"),
-                Text(group.key),
+                untrusted_cell(group.key),
             ]
             for article_id in comparison.article_ids:
                 values = [f.text for f in group.facts if f.article_id == article_id]
-                cells.append(Text("; ".join(values) or "—"))
-            cells.append(Text(group.reason))
+                cells.append(untrusted_cell("; ".join(values) or "—"))
+            cells.append(untrusted_cell(group.reason))
             table.add_row(*cells, key=str(row))
 
     # -- synchronising the columns -------------------------------------------------
@@ -292,7 +306,9 @@ class CompareScreen(Screen[None]):
         """Write a note on the selected passage of the focused column."""
         view = self.focused
         if not isinstance(view, PassageView) or not view.passages:
-            self.notify("Select a passage in a column first (j/k).", severity="warning")
+            self.notify(
+                "Select a passage in a column first (j/k).", severity="warning", markup=False
+            )
             return
         article = self.articles.get(view.article_id)
         if article is None:
@@ -311,11 +327,19 @@ class CompareScreen(Screen[None]):
     def action_add_column(self) -> None:
         """Add an article from the related coverage of the first one (four at most)."""
         if len(self.article_ids) >= MAX_COLUMNS:
-            self.notify(f"At most {MAX_COLUMNS} articles side by side.", severity="warning")
+            self.notify(
+                f"At most {MAX_COLUMNS} articles side by side.", severity="warning", markup=False
+            )
             return
         self._pick_related()
 
-    @work(thread=True, exclusive=True, group="pick")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="pick",
+        name="finding related coverage",
+        exit_on_error=False,
+    )
     def _pick_related(self) -> None:
         hits = [
             h for h in self.engine.related(self.article_ids[0], 12) if h.id not in self.article_ids
@@ -324,7 +348,7 @@ class CompareScreen(Screen[None]):
 
     def _offer(self, hits: list[Hit]) -> None:
         if not hits:
-            self.notify("No related coverage to add.", severity="warning")
+            self.notify("No related coverage to add.", severity="warning", markup=False)
             return
 
         def chosen(article_id: str | None) -> None:
@@ -336,7 +360,7 @@ class CompareScreen(Screen[None]):
     def action_remove_column(self) -> None:
         """Remove the focused column (two stay at least)."""
         if len(self.article_ids) <= 2:
-            self.notify("A comparison needs two articles.", severity="warning")
+            self.notify("A comparison needs two articles.", severity="warning", markup=False)
             return
         focused = self.focused
         column = None
@@ -365,4 +389,10 @@ class CompareScreen(Screen[None]):
             )
             self._load(list(self.article_ids), generation)
 
-        self.run_worker(rebuild(), group="columns", exclusive=True)
+        self.run_worker(
+            rebuild(),
+            name="rebuilding the columns",
+            group="columns",
+            exclusive=True,
+            exit_on_error=False,
+        )

@@ -1,61 +1,159 @@
-"""The ``?`` screen: every key, and the query syntax."""
+"""The ``?`` screen: every key, read from the bindings themselves, and the query syntax.
+
+Nothing here is written by hand but the sections: a key, its description and its
+tooltip come from the ``BINDINGS`` of the app, the screens and their widgets, so the
+help cannot promise what a key does not do.
+"""
 
 from __future__ import annotations
 
+import textwrap
+from dataclasses import dataclass
 from typing import ClassVar
 
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from briefing.tui.screens.search import SYNTAX_HELP
 
-KEYS = [
-    ("Anywhere", ""),
-    ("/", "focus the search box"),
-    ("?", "this help"),
-    ("ctrl+p", "command palette: every action, theme switching"),
-    ("ctrl+l", "library: add a folder, see what was skipped"),
-    ("b", "notes and the briefing preview"),
-    ("q, ctrl+q", "quit"),
-    ("Results", ""),
-    ("up/down, j/k", "move between results"),
-    ("enter, click", "open the article"),
-    ("r", "open it with its related coverage"),
-    ("space", "mark the article (for comparing)"),
-    ("c", "compare the marked articles (2 to 4) side by side"),
-    ("tab", "next pane (facets: space toggles a source or month)"),
-    ("escape", "from the search box to the results"),
-    ("Library (ctrl+l)", ""),
-    ("a", "type a folder to add (or pick one in the tree)"),
-    ("ctrl+r", "re-index new, changed and deleted files"),
-    ("escape", "back"),
-    ("Reader", ""),
-    ("n / N", "next / previous hit"),
-    ("r", "related coverage (enter opens)"),
-    ("c", "compare with the highlighted related article"),
-    ("j / k", "select the next / previous sentence (then arrows too; J / K or shift extend)"),
-    ("✎", "a noted quote: select it to see the note"),
-    ("a", "annotate the selected sentences (or the article)"),
-    ("escape", "back to the results, selection kept"),
-    ("Compare", ""),
-    ("up/down, j/k", "select a passage: its counterparts light up in the other columns"),
-    ("tab", "next column; scrolling one column scrolls the others"),
-    ("f", "facts table (conflicts first): a row jumps each column to its sentence"),
-    ("+ / -", "add a column from related coverage / remove the focused one"),
-    ("p", "pin the selected fact to the briefing as a discrepancy"),
-    ("a", "annotate the selected passage"),
-    ("Notes and briefing (b)", ""),
-    ("enter / d / u", "edit / delete / undo the delete"),
-    ("shift+up/down", "move a note up or down in the briefing"),
-    ("t / s", "the briefing's title / its bottom line (summary)"),
-    ("e", "export (.md, or .html); asks before overwriting"),
-    ("/", "filter the notes"),
-    ("marks", "● shared by every source  ◐ partly shared  ○ only in this source"),
-]
+ANYWHERE = "Anywhere"
+
+MARKS_HELP = (
+    ("✎", "a noted quote in the reader: select it to see the note"),
+    ("● ◐ ○", "in a compare column: shared by every source, partly shared, only in this source"),
+)
+KEY_WIDTH = 14
+WIDTH = 80
+"""Characters per line: the dialog's inside, less its scroll bar."""
+
+
+@dataclass(frozen=True)
+class KeyHelp:
+    """One line of the help: the keys of one action, what it does, and more about it."""
+
+    keys: tuple[str, ...]
+    description: str
+    tooltip: str = ""
+
+
+def section_classes() -> list[tuple[str, list[type[DOMNode]]]]:
+    """Each part of the help and the classes whose bindings it lists ("Anywhere" is the
+    running app's). Imported here, when the help opens: the app loads some screens only
+    when they are first shown."""
+    from briefing.tui.screens.compare import CompareScreen, PickArticle
+    from briefing.tui.screens.library import LibraryScreen
+    from briefing.tui.screens.note_editor import NoteEditor
+    from briefing.tui.screens.notes import Ask, Confirm, NotesScreen
+    from briefing.tui.screens.reader import ReaderScreen
+    from briefing.tui.screens.search import SearchScreen
+    from briefing.tui.widgets.article_view import ArticleView
+    from briefing.tui.widgets.passage_view import PassageView
+    from briefing.tui.widgets.result_list import ResultList
+
+    return [
+        (ANYWHERE, []),
+        ("Search", [SearchScreen, ResultList]),
+        ("Reader", [ReaderScreen, ArticleView]),
+        ("Compare", [CompareScreen, PassageView]),
+        ("Notes and briefing", [NotesScreen]),
+        ("Library", [LibraryScreen]),
+        ("Dialogs", [NoteEditor, Confirm, Ask, PickArticle, HelpScreen]),
+    ]
+
+
+def effective_bindings(cls: type[DOMNode]) -> list[Binding]:
+    """The bindings of briefing's own in ``cls``, one per key: the one a key press runs.
+
+    Bindings merge down the class tree key by key (a subclass's bindings for a key
+    replace its base's), and of several bindings for one key the first runs. Textual's
+    own widget bindings (scrolling, say) are left out, but not the app's: ``ctrl+q``.
+    """
+    own = [
+        base
+        for base in cls.__mro__
+        if issubclass(base, DOMNode)
+        and "BINDINGS" in base.__dict__
+        and (base.__module__.startswith("briefing.") or base is App)
+    ]
+    maps = [BindingsMap(base.__dict__["BINDINGS"]) for base in own]
+    by_key: dict[str, Binding] = {}
+    for bindings_map in reversed(maps):  # from the base down: the subclass's key wins
+        for key, bindings in bindings_map.key_to_bindings.items():
+            by_key[key] = bindings[0]
+    # Listed as declared, the class's own keys before its bases'.
+    order = dict.fromkeys(key for m in maps for key in m.key_to_bindings)
+    return [by_key[key] for key in order]
+
+
+def help_rows(app: App[object], classes: list[type[DOMNode]]) -> list[KeyHelp]:
+    """What ``classes`` bind, one row per action (its keys together), in binding order."""
+    rows: dict[tuple[str, str], KeyHelp] = {}
+    for cls in classes:
+        bindings = effective_bindings(cls)
+        if issubclass(cls, App) and cls.ENABLE_COMMAND_PALETTE:
+            bindings.append(
+                Binding(
+                    cls.COMMAND_PALETTE_BINDING,
+                    "app.command_palette",
+                    "Command palette",
+                    tooltip="Every action by name; theme switching",
+                )
+            )
+        for binding in bindings:
+            if not binding.description or binding.system:
+                continue
+            row = rows.get((binding.action, binding.description))
+            shown = app.get_key_display(binding)
+            if row is None:
+                row = KeyHelp((), binding.description, binding.tooltip)
+            elif not row.tooltip and binding.tooltip:
+                row = KeyHelp(row.keys, row.description, binding.tooltip)
+            if shown not in row.keys:
+                row = KeyHelp((*row.keys, shown), row.description, row.tooltip)
+            rows[(binding.action, binding.description)] = row
+    return list(rows.values())
+
+
+def _line(keys: str, text: Content) -> list[Content]:
+    """A key column and its text, the text wrapped under itself."""
+    indent = 2 + KEY_WIDTH + 2
+    wrapped = textwrap.wrap(text.plain, WIDTH - indent) or [""]
+    lines = [Content(f"  {keys:<{KEY_WIDTH}}  ").stylize("bold")]
+    offset = 0
+    for n, part in enumerate(wrapped):
+        start = text.plain.index(part, offset)
+        offset = start + len(part)
+        piece = text[start:offset]
+        if n == 0:
+            lines[0] += piece
+        else:
+            lines.append(Content(" " * indent) + piece)
+    return lines
+
+
+def help_text(app: App[object]) -> Content:
+    """The whole help: every section's keys, the marks, and the query syntax."""
+    lines: list[Content] = [Content("briefing — keys").stylize("bold"), Content("")]
+    for title, classes in section_classes():
+        if title == ANYWHERE:
+            classes = [type(app)]
+        lines.append(Content(title).stylize("bold underline"))
+        for row in help_rows(app, classes):
+            text = Content(row.description)
+            if row.tooltip:
+                text += Content(f" — {row.tooltip}").stylize("$text-muted")
+            lines.extend(_line(" / ".join(row.keys), text))
+    lines.append(Content("Marks").stylize("bold underline"))
+    for mark, meaning in MARKS_HELP:
+        lines.extend(_line(mark, Content(meaning)))
+    lines.append(Content(""))
+    lines.append(Content(SYNTAX_HELP))
+    return Content("\n").join(lines)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -74,20 +172,12 @@ class HelpScreen(ModalScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "close", "Close"),
+        Binding("escape,question_mark,q", "close", "Close", tooltip="Close this help"),
     ]
 
     def compose(self) -> ComposeResult:
-        lines: list[Content] = [Content("briefing — keys").stylize("bold"), Content("")]
-        for key, what in KEYS:
-            if not what:
-                lines.append(Content(key).stylize("bold underline"))
-            else:
-                lines.append(Content(f"  {key:<16}").stylize("bold") + Content(what))
-        lines.append(Content(""))
-        lines.append(Content(SYNTAX_HELP))
         with VerticalScroll():
-            yield Static(Content("\n").join(lines), id="help-text")
+            yield Static(help_text(self.app), id="help-text")
 
     def action_close(self) -> None:
         """Close the help."""

@@ -1,16 +1,16 @@
 """The library screen: its folders, adding one, and what the last update skipped.
 
 Every path, file name, reason and id shown here comes from the user's disk and is
-untrusted: it is shown through ``Content``/``Text`` and ``markup=False``, never parsed.
+untrusted: it is shown by the display rule (:mod:`briefing.tui.untrusted`), with
+visible escapes and never parsed as markup.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -19,13 +19,15 @@ from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, DirectoryTree, Input, Label, Static
+from textual.worker import Worker
 
 from briefing.corpus.model import FileProblem
-from briefing.corpus.sanitize import sanitize_line
+from briefing.corpus.sanitize import visible
 from briefing.index.library import Library, LibraryError
 from briefing.index.store import IngestReport
+from briefing.tui.failures import WorkerScreen
+from briefing.tui.untrusted import untrusted, untrusted_cell
 from briefing.tui.widgets.index_status import IndexStatus
 from briefing.tui.widgets.key_bar import KeyBar
 
@@ -41,8 +43,8 @@ MAX_PICKER_ENTRIES = 2000
 
 
 def _text(value: str) -> Text:
-    """A table cell that shows ``value`` literally (no markup, no control characters)."""
-    return Text(sanitize_line(value), no_wrap=True)
+    """A table cell that shows ``value`` by the display rule (no markup, visible escapes)."""
+    return untrusted_cell(value)
 
 
 class FolderPicker(DirectoryTree):
@@ -70,9 +72,9 @@ class FolderPicker(DirectoryTree):
         return list(islice(visible, MAX_PICKER_ENTRIES))
 
     def process_label(self, label: str | Text) -> Text:
-        """File names are untrusted: shown literally, control characters removed."""
+        """File names are untrusted: shown by the display rule, with visible escapes."""
         if isinstance(label, str):
-            label = Text(sanitize_line(label))
+            label = Text(visible(label))
         return super().process_label(label)
 
 
@@ -105,7 +107,7 @@ class LibraryCommands(Provider):
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
-class LibraryScreen(Screen[None]):
+class LibraryScreen(WorkerScreen):
     """The library's folders, a way to add one, and the last update's report."""
 
     DEFAULT_CSS = """
@@ -143,6 +145,8 @@ class LibraryScreen(Screen[None]):
         self.library = library
         # An update started from this screen is running: the status line says when it ends.
         self._waiting = False
+        # What was picked in the tree; the path box shows it with visible escapes.
+        self._picked_path: Path | None = None
 
     @property
     def _json_hint(self) -> str:
@@ -214,13 +218,13 @@ class LibraryScreen(Screen[None]):
     def _show_folders(self) -> None:
         entries = self.library.entries
         noun = "folder" if len(entries) == 1 else "folders"
-        title = Content(f"Library {self.library.name!r} · {len(entries)} {noun}")
+        title = untrusted(f"Library {self.library.name!r} · {len(entries)} {noun}")
         self.query_one("#title", Static).update(title)
         lines: list[Content] = []
         for entry in entries:
             path = entry.resolved()
-            line = Content(sanitize_line(entry.label)).stylize("bold") + Content("  ")
-            line += Content(sanitize_line(str(path)))
+            line = untrusted(entry.label).stylize("bold") + Content("  ")
+            line += untrusted(str(path))
             if not path.exists():
                 line += Content("  missing").stylize("bold $text-error")
             lines.append(line)
@@ -233,7 +237,14 @@ class LibraryScreen(Screen[None]):
     @on(DirectoryTree.DirectorySelected, "#picker")
     @on(DirectoryTree.FileSelected, "#picker")
     def _picked(self, event: DirectoryTree.DirectorySelected | DirectoryTree.FileSelected) -> None:
-        self.query_one("#path", Input).value = str(event.path)
+        self._picked_path = event.path
+        self.query_one("#path", Input).value = visible(str(event.path))
+
+    def _path_in_box(self, value: str) -> Path:
+        """The path to add: the picked one while the box still shows it, else what was typed."""
+        if self._picked_path is not None and value == visible(str(self._picked_path)):
+            return self._picked_path  # the real name, whatever bytes it holds
+        return Path(value.strip()).expanduser()
 
     @on(Input.Submitted, "#path")
     @on(Button.Pressed, "#add")
@@ -244,7 +255,7 @@ class LibraryScreen(Screen[None]):
             self._error("Type a folder or file to add, or pick one in the tree.")
             return
         try:
-            path = Path(raw).expanduser()
+            path = self._path_in_box(box.value)
             exists = path.exists()
         except (OSError, ValueError, RuntimeError) as exc:
             # A name too long, a NUL byte, or ``~nosuchuser``: the path cannot be used.
@@ -279,15 +290,23 @@ class LibraryScreen(Screen[None]):
             self._waiting = False
             self._say("Indexing finished; the report is up to date.")
 
-    @work(thread=True, exclusive=True, group="library-problems")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="library-problems",
+        name="reading the last update's report",
+        exit_on_error=False,
+    )
     def _load_stored_problems(self) -> None:
-        try:
-            skipped, duplicates = self._briefing.engine.problems()
-        except (sqlite3.Error, OSError) as exc:
-            message = f"Could not read the last update's report: {exc}"
-            self.app.call_from_thread(self._error, message)
-            return
+        skipped, duplicates = self._briefing.engine.problems()
         self.app.call_from_thread(self._show_stored, skipped, duplicates)
+
+    def worker_failed(self, worker: Worker[Any], message: str) -> None:
+        """The stored report could not be read: the status line says why."""
+        if worker.group == "library-problems":
+            status = self.query_one("#status", Static)
+            status.add_class("-error")
+            status.update(Content(message))
 
     def _show_stored(self, skipped: list[FileProblem], duplicates: list[tuple[str, str]]) -> None:
         if self._briefing.last_report is not None:
@@ -315,7 +334,7 @@ class LibraryScreen(Screen[None]):
 
     def _show_notices(self, notices: Sequence[str]) -> None:
         box = self.query_one("#notices", Static)
-        box.update(Content("\n").join(Content("⚠ " + sanitize_line(n)) for n in notices))
+        box.update(Content("\n").join(Content("⚠ ") + untrusted(n) for n in notices))
         box.display = bool(notices)
 
     def _show_problems(
@@ -347,7 +366,7 @@ class LibraryScreen(Screen[None]):
         more = self.query_one(f"#{name}-more", Static)
         if total > len(rows):
             hidden = total - len(rows)
-            more.update(Content(f"… and {hidden} more ({self._json_hint})"))
+            more.update(untrusted(f"… and {hidden} more ({self._json_hint})"))
         elif total == 0:
             more.update(Content("None."))
         else:
@@ -358,10 +377,10 @@ class LibraryScreen(Screen[None]):
     def _say(self, message: str) -> None:
         status = self.query_one("#status", Static)
         status.remove_class("-error")
-        status.update(Content(sanitize_line(message)))
+        status.update(untrusted(message))
 
     def _error(self, message: str) -> None:
-        message = sanitize_line(message)
+        message = visible(message)
         status = self.query_one("#status", Static)
         status.add_class("-error")
         status.update(Content(message))

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from briefing.notes.model import CONFIDENCES, KINDS, Confidence, Kind
+from briefing.tui.untrusted import untrusted, untrusted_text
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class NoteEditor(ModalScreen[NoteDraft | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save the note"),
     ]
 
     def __init__(
@@ -64,7 +65,8 @@ class NoteEditor(ModalScreen[NoteDraft | None]):
             yield Label(Content("Note").stylize("bold"))
             if self.quote:
                 clipped = self.quote if len(self.quote) <= 400 else self.quote[:399] + "…"
-                yield Static(Content(f"“{clipped}”  — {self.source}"), id="quote")
+                shown = untrusted_text(f"“{clipped}”") + untrusted(f"  — {self.source}")
+                yield Static(shown, id="quote")
             yield TextArea(self.initial.comment, id="comment")
             with Horizontal():
                 yield Select(

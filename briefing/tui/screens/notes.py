@@ -11,14 +11,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from briefing.corpus.model import Article
-from briefing.corpus.sanitize import sanitize_line
+from briefing.corpus.sanitize import sanitize_line, visible, visible_text
 from briefing.notes.model import KINDS, Note
+from briefing.tui.failures import WorkerScreen
 from briefing.tui.screens.note_editor import NoteDraft, NoteEditor
+from briefing.tui.untrusted import untrusted, untrusted_text
 from briefing.tui.widgets.key_bar import KeyBar
 
 
@@ -41,12 +44,14 @@ class Ask(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Content(self.question))
-            yield Input(self.value, id="answer")
+            yield Label(untrusted_text(self.question))
+            # The value may be a path from outside (the current folder): the box shows it
+            # by the display rule, and the real value is returned while it is unchanged.
+            yield Input(visible(self.value), id="answer")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        self.dismiss(self.value if event.value == visible(self.value) else event.value)
 
     def action_cancel(self) -> None:
         """No answer."""
@@ -75,7 +80,7 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Content(self.question))
+            yield Static(untrusted_text(self.question))
             with Horizontal():
                 yield Button("Yes (y)", variant="warning", id="yes")
                 yield Button("No (n)", id="no")
@@ -89,7 +94,7 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class NotesScreen(Screen[None]):
+class NotesScreen(WorkerScreen):
     """Notes grouped by kind then tag, with filter, edit, delete (undo), reorder, and a live
     preview of the briefing."""
 
@@ -106,15 +111,33 @@ class NotesScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
-        Binding("enter", "edit", "Edit"),
-        Binding("d,delete", "delete", "Delete"),
-        Binding("u", "undo", "Undo"),
-        Binding("shift+up", "move(-1)", "Move up"),
-        Binding("shift+down", "move(1)", "Move down"),
-        Binding("t", "title", "Title"),
-        Binding("s", "summary", "Summary"),
-        Binding("e", "export", "Export"),
-        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("enter", "edit", "Edit", tooltip="Edit the selected note"),
+        Binding("d,delete", "delete", "Delete", tooltip="Delete the selected note (u undoes)"),
+        Binding("u", "undo", "Undo", tooltip="Bring back the last deleted note"),
+        # Not in the key bar, where they would push out the app's keys; help lists them.
+        Binding(
+            "shift+up",
+            "move(-1)",
+            "Move up",
+            show=False,
+            tooltip="Move the note up in the briefing",
+        ),
+        Binding(
+            "shift+down",
+            "move(1)",
+            "Move down",
+            show=False,
+            tooltip="Move the note down in the briefing",
+        ),
+        Binding("t", "title", "Title", tooltip="The briefing's title"),
+        Binding("s", "summary", "Summary", tooltip="The briefing's bottom line, up front"),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            tooltip="Write the briefing (.md, or .html); asks before overwriting",
+        ),
+        Binding("slash", "filter", "Filter", key_display="/", tooltip="Filter the notes"),
     ]
 
     def __init__(self) -> None:
@@ -143,33 +166,40 @@ class NotesScreen(Screen[None]):
         """Read the notes and rebuild the list and the preview (in a worker)."""
         self._reload()
 
-    @work(thread=True, exclusive=True, group="notes-screen")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="notes-screen",
+        name="loading the notes",
+        exit_on_error=False,
+    )
     def _reload(self) -> None:
-        app: Any = self.app
-        try:
-            store = app.notes_store()
-            notes = store.list()
-            title = store.title() or "Briefing"
-            articles = app.articles_for(notes)
-            from briefing.export.markdown import render_briefing
+        from briefing.export.markdown import render_briefing
 
-            markdown = render_briefing(title, notes, articles, datetime.now())
-        except Exception as exc:  # notes unreadable: say so, never overwrite
-            message = sanitize_line(str(exc))
-            self.app.call_from_thread(self._status, message)
-            return
+        app: Any = self.app
+        store = app.notes_store()
+        notes = store.list()
+        title = store.title() or "Briefing"
+        articles = app.articles_for(notes)
+        markdown = render_briefing(title, notes, articles, datetime.now())
         self.app.call_from_thread(self._show, notes, title, markdown)
+
+    def worker_failed(self, worker: Worker[Any], message: str) -> None:
+        """Notes that cannot be read: the status line says why (nothing is overwritten)."""
+        if worker.group == "notes-screen":
+            self._status(message)
 
     def _show(self, notes: list[Note], title: str, markdown: str) -> None:
         self.notes = notes
         self.title_text = title
         self._markdown = markdown
         self._fill()
-        self.query_one("#preview", Markdown).update(markdown)
+        # The export drops control characters; bidi controls are left to the display rule.
+        self.query_one("#preview", Markdown).update(visible_text(markdown))
         self._status(f"{len(notes)} notes · title: {title}")
 
     def _status(self, text: str) -> None:
-        self.query_one("#notes-status", Static).update(Content(text))
+        self.query_one("#notes-status", Static).update(untrusted(text))
 
     def _fill(self) -> None:
         wanted = self.query_one("#notes-filter", Input).value.strip().casefold()
@@ -185,7 +215,8 @@ class NotesScreen(Screen[None]):
             for tag in sorted({t for n in of_kind for t in n.tags} | {""}):
                 tagged = [n for n in of_kind if (tag in n.tags) or (not tag and not n.tags)]
                 if tag and tagged:
-                    options.append(Option(Content(f"  #{tag}").stylize("italic"), disabled=True))
+                    label = untrusted(f"  #{tag}").stylize("italic")
+                    options.append(Option(label, disabled=True))
                 for note in tagged:
                     options.append(Option(_prompt(note), id=f"note-{note.id}-{tag}"))
         widget.add_options(options)
@@ -319,33 +350,26 @@ class NotesScreen(Screen[None]):
                     if yes:
                         self._export(path, True)
 
-                self.app.push_screen(Confirm(f"{path} exists. Overwrite it?"), overwrite)
+                question = f"{visible(str(path))} exists. Overwrite it?"
+                self.app.push_screen(Confirm(question), overwrite)
             else:
                 self._export(path, False)
 
         self.app.push_screen(Ask("Export the briefing to (.md or .html)", default), where)
 
-    @work(thread=True, group="export")
+    @work(thread=True, group="export", name="exporting the briefing", exit_on_error=False)
     def _export(self, path: Path, force: bool) -> None:
+        # A bad path or a full disk goes to the app's worker policy; the old file stays.
         app: Any = self.app
-        try:
-            written = app.export_briefing(path, force)
-        except Exception as exc:  # a bad path, a full disk: one line; the old file stays
-            message = sanitize_line(f"Export failed: {exc}")
-            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, f"Briefing written to {written}", markup=False)
+        written = app.export_briefing(path, force)
+        message = f"Briefing written to {visible(str(written))}"
+        self.app.call_from_thread(self.notify, message, markup=False)
 
-    @work(thread=True, group="notes-write")
+    @work(thread=True, group="notes-write", name="saving the notes", exit_on_error=False)
     def _write(self, operation: str, *args: Any, **kwargs: Any) -> None:
         app: Any = self.app
-        try:
-            store = app.notes_store()
-            getattr(store, operation)(*args, **kwargs)
-        except Exception as exc:
-            message = sanitize_line(f"Could not save: {exc}")
-            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
-            return
+        store = app.notes_store()
+        getattr(store, operation)(*args, **kwargs)
         self.app.call_from_thread(self.reload)
 
     # -- links in the preview --------------------------------------------------------
@@ -362,7 +386,7 @@ class NotesScreen(Screen[None]):
             if yes:
                 self.app.open_url(href)
 
-        self.app.push_screen(Confirm(f"Open this link in a browser?\n{href}"), answer)
+        self.app.push_screen(Confirm(f"Open this link in a browser?\n{visible(href)}"), answer)
 
 
 def _matches(note: Note, wanted: str) -> bool:
@@ -376,10 +400,10 @@ def _matches(note: Note, wanted: str) -> bool:
 
 def _prompt(note: Note) -> Content:
     comment = " ".join(note.comment.split()) or "(no comment)"
-    line = Content(f"  {comment[:90]}")
+    line = Content("  ") + untrusted(comment[:90])
     if note.anchor:
         quote = " ".join(note.anchor.quote.split())
-        line += Content(f"\n    “{quote[:80]}”").stylize("dim")
+        line += (Content("\n    ") + untrusted(f"“{quote[:80]}”")).stylize("dim")
         if not note.found:
             line += Content("  (quote not found)").stylize("italic")
     if note.kind == "judgment" and note.confidence:

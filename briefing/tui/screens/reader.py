@@ -11,15 +11,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from briefing.corpus.model import Article
+from briefing.corpus.sanitize import visible
 from briefing.notes.model import Note
 from briefing.search.engine import ArticleNotFound, Engine
 from briefing.search.model import ArticleMatches, Hit
+from briefing.tui.failures import WorkerScreen
+from briefing.tui.untrusted import untrusted
 from briefing.tui.widgets.article_view import ArticleView
 from briefing.tui.widgets.key_bar import KeyBar
 
@@ -85,9 +87,9 @@ class ArticleHeader(Static):
     def show_article(self, article: Article, title_matches: Sequence[tuple[int, int]]) -> None:
         """Show ``article``'s metadata, highlighting ``title_matches`` in its title."""
         inferred = article.inferred
-        title = Content(article.title or "untitled").stylize(".article-header--title")
-        for start, end in title_matches:
-            title = title.stylize(".article-header--match", start, end)
+        title = untrusted(
+            article.title or "untitled", title_matches, ".article-header--match"
+        ).stylize_before(".article-header--title")
         if "title" in inferred:
             title += self._mark()
         published = article.published.isoformat() if article.published else None
@@ -114,7 +116,7 @@ class ArticleHeader(Static):
         """One metadata field: its value, marked if guessed, or a muted "unknown ..."."""
         if not value:
             return self._muted(unknown)
-        return Content(value) + self._mark() if inferred else Content(value)
+        return untrusted(value) + self._mark() if inferred else untrusted(value)
 
     @staticmethod
     def _mark() -> Content:
@@ -122,14 +124,15 @@ class ArticleHeader(Static):
 
     @staticmethod
     def _muted(text: str) -> Content:
-        return Content(text).stylize(".article-header--muted")
+        return untrusted(text).stylize(".article-header--muted")
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(WorkerScreen):
     """One article: metadata header, the text with its matches, related coverage, status.
 
     Everything is fetched in a thread worker, so opening a long article never blocks
-    the UI. Article-derived text is only ever shown as plain ``Content``.
+    the UI. Article-derived text and ids are shown by the display rule
+    (:mod:`briefing.tui.untrusted`): plain ``Content``, visible escapes, never markup.
     """
 
     DEFAULT_CSS = """
@@ -170,14 +173,26 @@ class ReaderScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "next_hit", "Next hit"),
-        Binding("N", "previous_hit", "Previous hit"),
-        Binding("r", "focus_related", "Related"),
-        Binding("c", "compare", "Compare"),
-        Binding("a", "annotate", "Annotate"),
-        Binding("enter", "open_related", "Open related"),
-        Binding("escape", "back", "Back"),
-        Binding("slash", "search", "Search", key_display="/", show=False),
+        Binding("n", "next_hit", "Next hit", tooltip="The next match of the query"),
+        Binding("N", "previous_hit", "Previous hit", tooltip="The previous match of the query"),
+        Binding("r", "focus_related", "Related", tooltip="How other outlets covered it"),
+        Binding("c", "compare", "Compare", tooltip="Compare with the highlighted related article"),
+        Binding(
+            "a",
+            "annotate",
+            "Annotate",
+            tooltip="Write a note on the selected sentences (or on the article)",
+        ),
+        Binding("enter", "open_related", "Open related", tooltip="In the related coverage list"),
+        Binding("escape", "back", "Back", tooltip="Back to the results, selection kept"),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            key_display="/",
+            show=False,
+            tooltip="Back to the search box",
+        ),
     ]
 
     AUTO_FOCUS = "#reader-article"
@@ -232,7 +247,9 @@ class ReaderScreen(Screen[None]):
 
     # -- loading ---------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="reader")
+    @work(
+        thread=True, exclusive=True, group="reader", name="opening the article", exit_on_error=False
+    )
     def _load(self) -> None:
         """Fetch the article, its matches and related coverage off the UI thread."""
         worker = get_current_worker()
@@ -247,13 +264,9 @@ class ReaderScreen(Screen[None]):
             matches = self.engine.matches(article.id, query) if query else ArticleMatches()
             related = self.engine.related(article.id, RELATED_LIMIT)
         except ArticleNotFound as exc:
+            # Not a failure of the reader: the id is stale or wrong, and the answer is
+            # shown in the view. Other errors go to the app's policy (``worker_failed``).
             message = _one_line(str(exc))
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._show_error, message)
-            return
-        except Exception as exc:
-            # Index busy, unreadable, ...: one line for the user, never a traceback.
-            message = _one_line(f"could not open {self.article_id!r}: {exc}")
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._show_error, message)
             return
@@ -285,16 +298,17 @@ class ReaderScreen(Screen[None]):
 
     # -- notes -----------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="reader-notes")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="reader-notes",
+        name="loading the article's notes",
+        exit_on_error=False,
+    )
     def _load_notes(self, article: Article) -> None:
         """Find the article's notes again in its current text and mark them."""
         app: Any = self.app
-        try:
-            notes = app.notes_store().reanchor(article.id, article.body)
-        except Exception as exc:  # unreadable notes: the article still reads fine
-            message = _one_line(f"Notes unavailable: {exc}")
-            self.app.call_from_thread(self.notify, message, severity="warning", markup=False)
-            return
+        notes = app.notes_store().reanchor(article.id, article.body)
         self.app.call_from_thread(self._show_notes, article.id, notes)
 
     def _show_notes(self, article_id: str, notes: list[Note]) -> None:
@@ -327,19 +341,27 @@ class ReaderScreen(Screen[None]):
         """Say what went wrong, in the view and as a notification."""
         if not self.is_attached:
             return
+        self._show_unavailable(message)
+        self.notify(visible(message), title="Reader", severity="error", markup=False)
+
+    def worker_failed(self, worker: Worker[Any], message: str) -> None:
+        """The article could not be loaded: say so where "Loading…" was."""
+        if worker.group == "reader":
+            self._show_unavailable(message)
+
+    def _show_unavailable(self, message: str) -> None:
         self.query_one(ArticleHeader).show_error("Article not available")
         self.query_one(ArticleView).show_message(message, error=True)
         self._set_related_placeholder("No related coverage")
         self._set_status("not available")
-        self.notify(message, title="Reader", severity="error", markup=False)
 
     # -- pieces ----------------------------------------------------------------------
 
     @staticmethod
     def _related_prompt(hit: Hit) -> Content:
         """Two lines: the title in bold, then outlet and date."""
-        title = Content(hit.title or "untitled").stylize("bold")
-        meta = Content(f"{hit.source or 'unknown source'}{SEPARATOR}{_date_text(hit)}")
+        title = untrusted(hit.title or "untitled").stylize("bold")
+        meta = untrusted(f"{hit.source or 'unknown source'}{SEPARATOR}{_date_text(hit)}")
         return title + "\n" + meta.stylize("dim")
 
     def _set_related_placeholder(self, text: str) -> None:
@@ -347,7 +369,7 @@ class ReaderScreen(Screen[None]):
         related_list.set_options([Option(Content(text).stylize("italic"), disabled=True)])
 
     def _set_status(self, hits: str) -> None:
-        status = Content(hits).stylize("bold") + Content(f"  {KEY_HINTS}")
+        status = untrusted(hits).stylize("bold") + Content(f"  {KEY_HINTS}")
         self.query_one("#reader-status", Static).update(status)
 
     @on(ArticleView.HitChanged)
@@ -397,7 +419,7 @@ class ReaderScreen(Screen[None]):
     def action_compare(self) -> None:
         """Compare this article with the highlighted related one (or the first)."""
         if self.article is None or not self._related:
-            self.notify("No related coverage to compare with.", severity="warning")
+            self.notify("No related coverage to compare with.", severity="warning", markup=False)
             return
         index = self.query_one("#related-list", OptionList).highlighted or 0
         other = self._related[min(index, len(self._related) - 1)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -10,14 +11,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Button, Input, Static
 from textual.worker import get_current_worker
 
-from briefing.index.store import IndexBusy, IndexUnavailable
+from briefing.corpus.sanitize import visible
+from briefing.index.store import IndexBusy
 from briefing.search.engine import Engine
-from briefing.search.model import Filters, SearchResult
+from briefing.search.model import Filters, Hit, SearchResult
+from briefing.tui.failures import WorkerScreen
+from briefing.tui.untrusted import untrusted
 from briefing.tui.widgets.facets import FacetPanel
 from briefing.tui.widgets.index_status import IndexStatus
 from briefing.tui.widgets.key_bar import KeyBar
@@ -46,7 +49,7 @@ class _Facets:
     months: dict[str, int]
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(WorkerScreen):
     """Query box, facet sidebar, virtualised results, status line."""
 
     DEFAULT_CSS = """
@@ -68,11 +71,31 @@ class SearchScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "Search", key_display="/"),
-        Binding("escape", "to_results", "Results", show=False),
-        Binding("tab", "app.focus_next", "Next pane", show=False),
-        Binding("r", "related", "Related"),
-        Binding("c", "compare", "Compare"),
+        Binding(
+            "slash", "focus_search", "Search", key_display="/", tooltip="Type in the search box"
+        ),
+        Binding(
+            "escape", "to_results", "Results", show=False, tooltip="From the search box to the list"
+        ),
+        Binding(
+            "tab",
+            "app.focus_next",
+            "Next pane",
+            show=False,
+            tooltip="The results, the facets (space toggles a source or month), the search box",
+        ),
+        Binding(
+            "r",
+            "related",
+            "Related",
+            tooltip="Open the selected article with its related coverage in view",
+        ),
+        Binding(
+            "c",
+            "compare",
+            "Compare",
+            tooltip="The marked articles (2 to 4) side by side, or one with the selected one",
+        ),
     ]
 
     def __init__(self, engine: Engine, hint: str | None = None) -> None:
@@ -168,17 +191,25 @@ class SearchScreen(Screen[None]):
         self._generation += 1
         self._run_search(self.query_text, self.filters, self._generation)
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search", name="search", exit_on_error=False)
     def _run_search(self, query: str, filters: Filters, generation: int) -> None:
         worker = get_current_worker()
         try:
             result = self.engine.search(query, filters, limit=PAGE_SIZE)
             facets = self._facets(query, filters, result)
-        except (IndexBusy, IndexUnavailable) as exc:
-            self.app.call_from_thread(self.app.notify, str(exc), severity="warning")
+        except IndexBusy as exc:
+            # Not a failure: another writer has the index for now. A search runs per
+            # keystroke, so the status line says so (an error toast per key would not).
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._show_busy, generation, str(exc))
             return
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, generation, result, facets)
+
+    def _show_busy(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            status = f"Not searched: {message}"
+            self.query_one("#status", Static).update(Content(visible(status)))
 
     def _facets(self, query: str, filters: Filters, result: SearchResult) -> _Facets:
         """Each facet counted without its own filter, so that its other values stay usable."""
@@ -211,7 +242,7 @@ class SearchScreen(Screen[None]):
             text = f"{result.total} {noun} · {result.elapsed * 1000:.0f} ms"
         parts = [Content(text)]
         for notice in result.notices:
-            parts.append(Content(" · ") + Content(notice).stylize("italic"))
+            parts.append(Content(" · ") + untrusted(notice).stylize("italic"))
         self.query_one("#status", Static).update(Content("").join(parts))
 
     def _show_empty(self, result: SearchResult) -> None:
@@ -224,7 +255,7 @@ class SearchScreen(Screen[None]):
             return
         lines: list[Content | str] = [
             Content("No articles match "),
-            Content(result.query).stylize("bold"),
+            untrusted(result.query).stylize("bold"),
             ".",
         ]
         self.query_one("#empty-text", Static).update(
@@ -234,7 +265,8 @@ class SearchScreen(Screen[None]):
         suggest = self.query_one("#suggest", Button)
         suggest.set_class(bool(result.suggestion), "-shown")
         if result.suggestion:
-            suggest.label = Content("Did you mean: ") + Content(result.suggestion).stylize("bold")
+            suggestion = untrusted(result.suggestion).stylize("bold")
+            suggest.label = Content("Did you mean: ") + suggestion
 
     # -- pages and opening ---------------------------------------------------------
 
@@ -242,14 +274,14 @@ class SearchScreen(Screen[None]):
     def _page_wanted(self, event: ResultList.PageWanted) -> None:
         self._fetch_page(self.query_text, self.filters, event.page, event.generation)
 
-    @work(thread=True, group="pages")
+    @work(thread=True, group="pages", name="loading more results", exit_on_error=False)
     def _fetch_page(self, query: str, filters: Filters, page: int, generation: int) -> None:
-        try:
-            result = self.engine.search(query, filters, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
-        except (IndexBusy, IndexUnavailable):
-            return
-        results = self.query_one(ResultList)
-        self.app.call_from_thread(results.add_page, generation, page, result.hits)
+        result = self.engine.search(query, filters, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+        self.app.call_from_thread(self._add_page, generation, page, result.hits)
+
+    def _add_page(self, generation: int, page: int, hits: Sequence[Hit]) -> None:
+        # On the UI thread: a thread worker must not query the DOM.
+        self.query_one(ResultList).add_page(generation, page, hits)
 
     @on(ResultList.Opened)
     def _opened(self, event: ResultList.Opened) -> None:

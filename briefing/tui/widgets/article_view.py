@@ -23,6 +23,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from briefing.corpus.sanitize import visible
+
 __all__ = ["ArticleView", "wrap_offsets"]
 
 _SPACE_RUN = re.compile(r"[ \t]+")
@@ -33,12 +35,27 @@ _SPACE_RUN = re.compile(r"[ \t]+")
 _NOT_NARROW = re.compile(
     "[^\t\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u2010-\u2027\u2030-\u205e\u20a0-\u20c0]"
 )
-# Shown in place of characters a terminal must never receive. Each maps to exactly one
-# character, so offsets into the shown text are offsets into the article's text.
+# Shown in place of characters a terminal must never receive (the text was cleaned at
+# ingestion; this is the guard at display). Each maps to exactly one character, so
+# offsets into the shown text are offsets into the article's text, and the whole text
+# is translated once per article, not per paint.
 _DISPLAY = str.maketrans(
     {
         "\t": " ",
         **{chr(c): "\ufffd" for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n"},
+        **{
+            chr(c): "\ufffd"
+            for c in [
+                0x61C,
+                0x200E,
+                0x200F,
+                0x2028,
+                0x2029,
+                *range(0x202A, 0x202F),
+                *range(0x2066, 0x206A),
+                *range(0xD800, 0xE000),
+            ]
+        },
     }
 )
 # How many wrapped layouts (one per width) to keep: resizing back and forth is free.
@@ -204,10 +221,22 @@ class ArticleView(ScrollView, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "page_down", "Page down", show=False),
-        Binding("j", "sentence(1)", "Next sentence", show=False),
-        Binding("down", "arrow(1)", "Down", show=False),
-        Binding("up", "arrow(-1)", "Up", show=False),
-        Binding("k", "sentence(-1)", "Previous sentence", show=False),
+        Binding("j", "sentence(1)", "Next sentence", show=False, tooltip="Select it"),
+        Binding(
+            "down",
+            "arrow(1)",
+            "Down",
+            show=False,
+            tooltip="Scroll; once a sentence is selected, the next sentence",
+        ),
+        Binding(
+            "up",
+            "arrow(-1)",
+            "Up",
+            show=False,
+            tooltip="Scroll; once a sentence is selected, the previous sentence",
+        ),
+        Binding("k", "sentence(-1)", "Previous sentence", show=False, tooltip="Select it"),
         Binding("J,shift+down", "extend(1)", "Extend selection", show=False),
         Binding("K,shift+up", "extend(-1)", "Shrink selection", show=False),
     ]
@@ -292,10 +321,11 @@ class ArticleView(ScrollView, can_focus=True):
         """Replace the text with a one-line message ("Loading…", an error).
 
         Args:
-            message: The message, shown literally.
+            message: The message; what it quotes (an id, a path) is shown by the
+                display rule, on one line.
             error: Style it as an error.
         """
-        self._load(message, ())
+        self._load(visible(message), ())
         self._message_class = "article-view--error" if error else "article-view--message"
 
     def _load(self, text: str, highlights: Sequence[tuple[int, int]]) -> None:

@@ -12,11 +12,14 @@ from textual.message import Message
 from textual.widgets import Label, SelectionList
 from textual.widgets.selection_list import Selection
 
+from briefing.tui.untrusted import untrusted
+
 
 class FacetPanel(VerticalScroll):
     """Two toggle lists, "Sources" and "Months", each value with its match count.
 
-    Names come from articles, so prompts are ``Content`` (never markup). Selected
+    Names come from articles, so prompts follow the display rule (visible escapes, never
+    markup) while the values filtered on stay the real names. Selected
     values stay listed even when the current query gives them no match, so that the
     user can always switch a filter off.
     """
@@ -112,7 +115,7 @@ def _fill(
     widget.clear_options()
     widget.add_options(
         Selection(
-            Content(value) + Content(f"  {values[value]}").stylize("dim"),
+            untrusted(value) + Content(f"  {values[value]}").stylize("dim"),
             value,
             value in selected,
         )

@@ -50,31 +50,44 @@ class KeyBar(Widget):
     def render(self) -> Content:
         key_style = self.get_visual_style("key-bar--key")
         disabled = self.get_visual_style("key-bar--disabled")
+        # ``active_bindings`` holds, for each key, the binding that key runs now (focused
+        # widget first, then the screen, then the app; priority bindings first): so the
+        # bar shows only what a key press would do.
+        items: list[tuple[Content, Binding, DOMNode, bool]] = []
+        seen: set[tuple[int, str]] = set()
+        palette: Content | None = None
+        palette_target: tuple[Binding, DOMNode] | None = None
+        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if binding.key == self.app.COMMAND_PALETTE_BINDING:
+                if self.app.ENABLE_COMMAND_PALETTE:
+                    palette = self._item(binding, key_style, True).rstrip()
+                    palette_target = (binding, node)
+                continue
+            # One entry per action of a node: its first key (the others are in the help).
+            if not binding.show or (id(node), binding.action) in seen:
+                continue
+            seen.add((id(node), binding.action))
+            style = key_style if enabled else disabled
+            items.append((self._item(binding, style, enabled), binding, node, enabled))
+        width = self.size.width
+        room = width - 1 - (palette.cell_length + 1 if palette is not None else 0)
         parts: list[Content] = [Content(" ")]
         self._targets = []
         offset = 1
-        seen: set[str] = set()
-        palette: tuple[Binding, DOMNode] | None = None
-        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
-            if binding.key == self.app.COMMAND_PALETTE_BINDING:
-                palette = (binding, node)
-                continue
-            if not binding.show or binding.action in seen:
-                continue
-            seen.add(binding.action)
-            item = self._item(binding, key_style if enabled else disabled, enabled)
+        for item, binding, node, enabled in items:
+            if width and offset + item.cell_length > room:
+                break  # the rest do not fit: better left out than cut, or the palette cut
             if enabled:
                 self._targets.append((offset, offset + item.cell_length, binding.action, node))
             parts.append(item)
             offset += item.cell_length
         line = Content("").join(parts)
-        if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
-            binding, node = palette
-            item = self._item(binding, key_style, True).rstrip()
-            gap = max(1, self.size.width - line.cell_length - item.cell_length - 1)
+        if palette is not None and palette_target is not None:
+            binding, node = palette_target
+            gap = max(1, width - line.cell_length - palette.cell_length - 1)
             start = line.cell_length + gap
-            self._targets.append((start, start + item.cell_length, binding.action, node))
-            line = line + Content(" " * gap) + item
+            self._targets.append((start, start + palette.cell_length, binding.action, node))
+            line = line + Content(" " * gap) + palette
         return line
 
     def _item(self, binding: Binding, style: object, enabled: bool) -> Content:

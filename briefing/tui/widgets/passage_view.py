@@ -16,6 +16,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from briefing.compare.model import AlignedPassage
+from briefing.tui.untrusted import untrusted
 from briefing.tui.widgets.article_view import wrap_offsets
 
 GUTTER = 2
@@ -64,7 +65,13 @@ class PassageView(ScrollView, can_focus=True):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "move(1)", "Next passage", show=False),
+        Binding(
+            "down,j",
+            "move(1)",
+            "Next passage",
+            show=False,
+            tooltip="Its counterparts light up in the other columns",
+        ),
         Binding("up,k", "move(-1)", "Previous passage", show=False),
     ]
 
@@ -204,7 +211,7 @@ class PassageView(ScrollView, can_focus=True):
         mark = Content(MARKS[status] + " " if line.first else " " * GUTTER)
         if line.first:
             mark = mark.stylize(self.get_visual_style(f"passage-view--mark-{status}"))
-        body = Content(text).truncate(max(0, width - GUTTER), pad=True).stylize(style)
+        body = untrusted(text).truncate(max(0, width - GUTTER), pad=True).stylize(style)
         content = (mark + body).truncate(width, pad=True)
         return Strip(content.render_segments(base), width).extend_cell_length(
             width, base.rich_style

@@ -15,7 +15,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from briefing.corpus.sanitize import visible
 from briefing.search.model import Hit, Snippet
+from briefing.tui.untrusted import untrusted
 
 ROW_HEIGHT = 4  # title, source line, snippet, gap
 _INDENT = 6
@@ -26,8 +28,8 @@ class ResultList(ScrollView, can_focus=True):
 
     Only the hits on screen are rendered, and only the pages of hits that come into
     view are asked for (``PageWanted``): the list knows the total from the first
-    search and fills in the rest lazily. Article text is shown as ``Content``,
-    never parsed as markup.
+    search and fills in the rest lazily. Titles, ids and snippets are shown by the
+    display rule (:mod:`briefing.tui.untrusted`), never parsed as markup.
     """
 
     DEFAULT_CSS = """
@@ -57,14 +59,14 @@ class ResultList(ScrollView, can_focus=True):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("up,k", "move(-1)", "Previous result", show=False),
+        Binding("down,j", "move(1)", "Next result", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-        Binding("enter", "open", "Open"),
-        Binding("space", "toggle_mark", "Mark"),
+        Binding("home", "first", "First result", show=False),
+        Binding("end", "last", "Last result", show=False),
+        Binding("enter", "open", "Open", tooltip="Open the article (a click does too)"),
+        Binding("space", "toggle_mark", "Mark", tooltip="Mark the article for comparing"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)
@@ -249,7 +251,7 @@ class ResultList(ScrollView, can_focus=True):
             if row == 0:
                 text = text.stylize(self.get_visual_style("result-list--pending"))
         elif row == 0:
-            title = Content(hit.title).stylize(self.get_visual_style("result-list--title"))
+            title = untrusted(hit.title).stylize(self.get_visual_style("result-list--title"))
             if hit.id in self.marked:
                 mark = Content(" ✓ ").stylize(self.get_visual_style("result-list--marked"))
                 text = mark + Content(f"{index + 1:>2}. ") + title
@@ -258,7 +260,7 @@ class ResultList(ScrollView, can_focus=True):
         elif row == 1:
             date = hit.published.isoformat() if hit.published else "undated"
             meta = f"{hit.source or 'unknown source'} · {date} · {hit.id}"
-            text = Content(" " * _INDENT) + Content(meta).stylize(
+            text = Content(" " * _INDENT) + untrusted(meta).stylize(
                 self.get_visual_style("result-list--meta")
             )
         elif row == 2 and hit.snippets:
@@ -277,9 +279,9 @@ class ResultList(ScrollView, can_focus=True):
             space = text.find(" ", start, spans[0][0])
             if space != -1:
                 start = space + 1  # begin at a word, not inside one
-        visible = ("…" if start else "") + text[start:]
+        shown = ("…" if start else "") + text[start:]
         shift = (1 if start else 0) - start
-        content = Content(visible)
+        content = Content(shown)
         match = self.get_visual_style("result-list--match")
         for a, b in spans:
             a, b = a + shift, b + shift
@@ -289,15 +291,19 @@ class ResultList(ScrollView, can_focus=True):
 
 
 def _one_line(snippet: Snippet) -> tuple[str, list[tuple[int, int]]]:
-    """The snippet with each whitespace run as one space, and its highlights moved to match."""
+    """The snippet with each whitespace run as one space and anything else a terminal must
+    not receive as a visible escape, and its highlights moved to match."""
     out: list[str] = []
     mapping: list[int] = []
+    length = 0
     previous_space = False
     for ch in snippet.text:
-        mapping.append(len(out))
+        mapping.append(length)
         space = ch.isspace()
         if not (space and previous_space):
-            out.append(" " if space else ch)
+            shown = " " if space else visible(ch)
+            out.append(shown)
+            length += len(shown)
         previous_space = space
-    mapping.append(len(out))
+    mapping.append(length)
     return "".join(out), [(mapping[a], mapping[b]) for a, b in snippet.highlights]
