@@ -205,7 +205,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return _run_app(name, open_path, args.theme)
         handler = _COMMANDS[args.command]
-        return handler(args, name)
+        try:
+            return handler(args, name)
+        finally:
+            _print_engine_notices()
     except (UsageError, LibraryError) as exc:
         return _fail(str(exc), EXIT_USAGE)
     except (IndexBusy, IndexUnavailable, ArticleNotFound) as exc:
@@ -570,11 +573,24 @@ _COMMANDS = {
 # -- helpers -------------------------------------------------------------------------
 
 
+_ENGINES: list[WhooshEngine] = []
+"""The engines this command opened: what they did on their own is said at the end."""
+
+
 def _engine(name: str) -> WhooshEngine:
     library = load_library(name, create=False)
     if not library.entries:
         raise LibraryError(f"library {name!r} is empty; add folders with `briefing index PATH`")
-    return WhooshEngine(library)
+    engine = WhooshEngine(library)
+    _ENGINES.append(engine)
+    return engine
+
+
+def _print_engine_notices() -> None:
+    """Say on stderr what reading had to do first (an index rebuilt from the articles)."""
+    while _ENGINES:
+        for notice in _ENGINES.pop().notices():
+            print(f"briefing: note: {visible(notice)}", file=sys.stderr)
 
 
 def _parse_date(text: str | None, option: str, end: bool) -> date | None:

@@ -35,7 +35,7 @@ def export_briefing(
 
     Raises:
         FileExistsError: ``path`` exists and ``force`` is False (one-line message).
-        OSError: the file could not be written.
+        OSError: the file could not be written (one-line message naming it).
     """
     markdown = render_briefing(title, notes, articles, datetime.now())
     text = render_html(markdown, title) if fmt == "html" else markdown
@@ -43,4 +43,9 @@ def export_briefing(
         write_atomic(path, text, overwrite=force)
     except FileExistsError:
         raise FileExistsError(f"{path} exists; use --force to overwrite") from None
+    except OSError as exc:
+        # A full disk says only "No space left on device": name the file, and say that
+        # nothing was replaced (write_atomic removed its temporary file).
+        reason = exc.strerror or str(exc)
+        raise OSError(f"cannot write {path}: {reason}; nothing was overwritten") from exc
     return path

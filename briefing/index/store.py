@@ -14,10 +14,13 @@ import contextlib
 import fcntl
 import json
 import os
+import pickle
 import shutil
 import sqlite3
+import struct
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,7 +31,14 @@ from whoosh import index as whoosh_index
 from whoosh.query import Every
 from whoosh.sorting import Count, FieldFacet
 
-from briefing.corpus.ingest import Skip, SourceFile, ingest_file, walk
+from briefing.corpus.ingest import (
+    Skip,
+    SourceFile,
+    ingest_file,
+    library_notices,
+    needs_library,
+    walk,
+)
 from briefing.corpus.model import Article, FileProblem
 from briefing.fileio import write_atomic
 from briefing.index.documents import article_to_doc, doc_to_article
@@ -48,6 +58,21 @@ class IndexBusy(Exception):
 
 class IndexUnavailable(Exception):
     """The index cannot be opened or built; the message says why in one line."""
+
+
+class IndexDamaged(IndexUnavailable):
+    """A read failed on damaged index files; the index was moved aside for a rebuild."""
+
+
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
+    zlib.error,
+    struct.error,
+    EOFError,
+    pickle.UnpicklingError,
+)
+"""What reading garbled index files raises (Whoosh keeps no checksums, so a damaged
+segment opens fine and fails only when a search reaches the bad bytes). Not OSError: a
+segment file that another process merged away is a race, not damage."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +133,7 @@ CREATE INDEX IF NOT EXISTS docs_hash ON docs(hash);
 
 
 class SharedSearcher:
-    """One open Whoosh searcher, reused across searches and refreshed when the index changes.
+    """One open Whoosh searcher, reused across searches and replaced when the index changes.
 
     Opening a searcher reads every segment's files (about 20 ms on the BBC corpus), more
     than the search itself. Whoosh searchers are not meant for concurrent use, so calls
@@ -129,10 +154,9 @@ class SharedSearcher:
             if self._searcher is None:
                 self._searcher = self._ix.searcher()
             else:
-                # refresh() gives a new searcher only if a commit happened since.
-                fresh = self._searcher.refresh()
-                if fresh is not self._searcher:
-                    self._searcher = fresh
+                # A new searcher only if a commit happened since (a commit by this process
+                # or another one): see whoosh_fixes for why this is not Whoosh's own reuse.
+                self._searcher = self._searcher.refresh()
             yield self._searcher
 
     def close(self) -> None:
@@ -146,8 +170,19 @@ class SharedSearcher:
 class IndexStore:
     """A library's index: open it for reading, update it from the library's folders."""
 
-    def __init__(self, library: Library, lock_timeout: float | None = None) -> None:
+    def __init__(
+        self, library: Library, lock_timeout: float | None = None, build_on_open: bool = True
+    ) -> None:
+        """Args:
+        library: the library whose index this is.
+        lock_timeout: how long a writer waits for another (default: the environment's
+            ``BRIEFING_LOCK_TIMEOUT``, else 10 s).
+        build_on_open: build a missing or broken index when it is first read (the
+            CLI). The app says False: its indexing worker builds, with progress, and
+            a search must never start a build of its own.
+        """
         self.library = library
+        self.build_on_open = build_on_open
         if lock_timeout is None:
             try:
                 lock_timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
@@ -156,6 +191,8 @@ class IndexStore:
         self.lock_timeout = lock_timeout
         self._ix: Any = None
         self._shared: SharedSearcher | None = None
+        self._open_lock = threading.Lock()
+        self._notices: list[str] = []
 
     # -- reading ---------------------------------------------------------------------
 
@@ -168,21 +205,95 @@ class IndexStore:
         return any(self.library.index_dir.glob("_MAIN_*.toc"))
 
     def open(self) -> Any:
-        """The Whoosh index for searching, built first if there is none or it is broken."""
-        if self._ix is not None:
-            return self._ix
-        if not self.exists():
-            self.update()
-        try:
-            self._ix = self._open_checked()
-        except Exception:
-            # Broken between the check and now, or by another process: rebuild once.
-            self.update()
+        """The Whoosh index for searching.
+
+        With no index on disk, or a broken one, it is built first (if ``build_on_open``),
+        unless another writer (an indexing worker, another briefing) holds the lock:
+        then that writer is building it, and reading must not wait for a whole build.
+        What is returned then is an empty index, not kept, so that the next call opens
+        the real one as soon as the writer's first batch is committed.
+        """
+        ix = self._ix
+        if ix is not None:
+            return ix
+        with self._open_lock:
+            if self._ix is not None:
+                return self._ix
+            if not self.exists() and not self._build_for_reading():
+                return _empty_index()
             try:
                 self._ix = self._open_checked()
-            except Exception as exc:
-                raise IndexUnavailable(f"cannot open the index: {exc}") from exc
-        return self._ix
+            except Exception:
+                # Broken between the check and now, or by another process: rebuild once.
+                if not self._build_for_reading():
+                    return _empty_index()
+                try:
+                    self._ix = self._open_checked()
+                except Exception as exc:
+                    raise IndexUnavailable(f"cannot open the index: {exc}") from exc
+            return self._ix
+
+    def _build_for_reading(self) -> bool:
+        """Build or repair the index for a reader; False if that is someone else's job."""
+        if not self.build_on_open:
+            return False
+        try:
+            report = self.update(wait=False)
+        except IndexBusy:
+            return False
+        self._notices.extend(report.notices)
+        return True
+
+    def take_notices(self) -> list[str]:
+        """What builds started by reading had to say (an index rebuilt, say), once."""
+        notices, self._notices = self._notices, []
+        return notices
+
+    def recover(self, error: BaseException) -> None:
+        """A read failed on damaged index files: move the index aside, then rebuild it
+        (if ``build_on_open``; the app's indexing worker rebuilds otherwise).
+
+        Raises:
+            IndexDamaged: the index was moved aside and this store may not rebuild it.
+            IndexUnavailable: another writer holds the lock, or the rebuild failed.
+        """
+        kind = type(error).__name__
+        with self._open_lock:
+            try:
+                with writer_lock(self.library.lock_path, 0, self.library.name):
+                    aside = self._move_aside() if self.library.index_dir.exists() else None
+                    self._ix = None
+                    self._shared = None
+            except IndexBusy:
+                raise IndexUnavailable(
+                    f"the index could not be read ({kind}) while another briefing updates "
+                    "it; try again when it is done"
+                ) from error
+            moved = f"; moved to {aside.name}" if aside is not None else ""
+            if not self.build_on_open:
+                raise IndexDamaged(
+                    f"The index was damaged ({kind}){moved}; it is rebuilt from the articles"
+                ) from error
+            before = len(self._notices)
+            if not self._build_for_reading():
+                raise IndexUnavailable(
+                    f"the index was damaged ({kind}); rebuild it with `briefing index`"
+                ) from error
+            # The rebuild's own notice ("the index was missing") would only confuse.
+            del self._notices[before:]
+            self._notices.append(
+                f"The index was damaged ({kind}){moved} and rebuilt from the articles."
+            )
+
+    def building(self) -> bool:
+        """Whether a writer (this process or another) is updating the index right now."""
+        try:
+            with writer_lock(self.library.lock_path, 0, self.library.name):
+                return False
+        except IndexBusy:
+            return True
+        except OSError:
+            return False
 
     def generation(self) -> int:
         """The index's latest commit number: changes whenever articles are indexed."""
@@ -190,9 +301,13 @@ class IndexStore:
 
     def shared(self) -> SharedSearcher:
         """A long-lived searcher for the search functions (see :class:`SharedSearcher`)."""
-        if self._shared is None:
-            self._shared = SharedSearcher(self.open())
-        return self._shared
+        shared = self._shared
+        if shared is None:
+            ix = self.open()
+            if ix is not self._ix:  # the empty stand-in while a build starts: not kept
+                return SharedSearcher(ix)
+            shared = self._shared = SharedSearcher(ix)
+        return shared
 
     def articles(self) -> list[Article]:
         """Every indexed article, sorted by id."""
@@ -212,6 +327,8 @@ class IndexStore:
         """Every indexed article id (read from the id column: no stored fields)."""
         ix = self.open()
         with ix.reader() as reader:
+            if not reader.doc_count_all():
+                return []  # an index with no commit yet has no columns to read
             column = reader.column_reader("id")
             return sorted(str(column[docnum]) for docnum in reader.all_doc_ids())
 
@@ -247,11 +364,18 @@ class IndexStore:
 
     # -- writing ---------------------------------------------------------------------
 
-    def update(self, progress: ProgressCallback | None = None) -> IngestReport:
-        """Bring the index up to date with the library's folders, under the write lock."""
+    def update(self, progress: ProgressCallback | None = None, wait: bool = True) -> IngestReport:
+        """Bring the index up to date with the library's folders, under the write lock.
+
+        Args:
+            progress: called after each file with how far the update has got.
+            wait: wait up to the lock timeout for another writer; if False, raise
+                :class:`IndexBusy` at once when one is at work.
+        """
         started = time.monotonic()
         self.library.directory.mkdir(parents=True, exist_ok=True)
-        with writer_lock(self.library.lock_path, self.lock_timeout, self.library.name):
+        timeout = self.lock_timeout if wait else 0.0
+        with writer_lock(self.library.lock_path, timeout, self.library.name):
             report = IngestReport()
             ix = self._open_or_rebuild(report)
             with contextlib.closing(self._manifest()) as db:
@@ -266,19 +390,25 @@ class IndexStore:
     def _open_or_rebuild(self, report: IngestReport) -> Any:
         index_dir = self.library.index_dir
         version = self._stored_version()
+        rebuilt = "rebuilt from the articles"
         if self._has_toc():
             if version == SCHEMA_VERSION:
                 try:
                     return self._open_checked()
                 except Exception as exc:
-                    reason = f"it failed to open ({type(exc).__name__})"
+                    reason = f"The index could not be opened ({type(exc).__name__})"
+            elif version is None:
+                reason = "The index's version file is missing or unreadable"
             else:
-                reason = f"its format changed (version {version} → {SCHEMA_VERSION})"
+                reason = f"The index format changed (version {version} → {SCHEMA_VERSION})"
             aside = self._move_aside()
-            report.notices.append(f"Index {reason}; moved to {aside.name} and rebuilt.")
+            report.notices.append(f"{reason}; moved to {aside.name} and {rebuilt}.")
         elif index_dir.exists() and any(index_dir.iterdir()):
             aside = self._move_aside()
-            report.notices.append(f"Index was incomplete; moved to {aside.name} and rebuilt.")
+            report.notices.append(f"The index was incomplete; moved to {aside.name} and {rebuilt}.")
+        elif self.library.manifest_path.exists():
+            # Built before (the manifest says so), and the folder is gone or empty.
+            report.notices.append(f"The index was missing; {rebuilt}.")
         self.library.manifest_path.unlink(missing_ok=True)
         for suffix in ("-wal", "-shm"):
             Path(f"{self.library.manifest_path}{suffix}").unlink(missing_ok=True)
@@ -314,10 +444,27 @@ class IndexStore:
         return aside
 
     def _manifest(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.library.manifest_path, timeout=30)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.executescript(_MANIFEST_SQL)
+        path = self.library.manifest_path
+        try:
+            db = sqlite3.connect(path, timeout=30)
+        except sqlite3.Error as exc:
+            raise IndexUnavailable(f"cannot open the index manifest {path}: {exc}") from exc
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_MANIFEST_SQL)
+        except sqlite3.Error as exc:
+            # A read-only library folder, a full disk: one line, not a traceback.
+            db.close()
+            raise IndexUnavailable(f"cannot write the index manifest {path}: {exc}") from exc
         return db
+
+
+def _empty_index() -> Any:
+    """An empty in-memory index of the current schema: what there is to read before the
+    first batch of a build is committed."""
+    from whoosh.filedb.filestore import RamStorage
+
+    return RamStorage().create_index(build_schema())
 
 
 @contextlib.contextmanager
@@ -368,9 +515,13 @@ class _Updater:
 
     def run(self) -> None:
         current, walk_skips, missing_roots = self._walk()
+        # A file skipped for a missing library counts as changed (None): installing the
+        # library must be all it takes to read it.
         known = {
-            path: (mtime, size)
-            for path, mtime, size in self.db.execute("SELECT path, mtime_ns, size FROM files")
+            path: None if needs_library(skipped) else (mtime, size)
+            for path, mtime, size, skipped in self.db.execute(
+                "SELECT path, mtime_ns, size, skipped FROM files"
+            )
         }
         changed = [
             sf for path, (sf, mtime, size) in current.items() if known.get(path) != (mtime, size)
@@ -435,12 +586,16 @@ class _Updater:
         leaving = set(deleted) | {str(sf.path) for sf in changed}
         if not leaving:
             return []
-        marks = ",".join("?" * len(leaving))
+        # A temporary table, not one SQL parameter per path: a first build of a large
+        # folder changes more files than SQLite allows variables (32,766).
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS leaving(path TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM leaving")
+        self.db.executemany("INSERT OR IGNORE INTO leaving VALUES (?)", ((p,) for p in leaving))
         rows = self.db.execute(
-            f"SELECT DISTINCT d.path FROM docs d WHERE d.indexed = 0 AND d.hash IN "
-            f"(SELECT hash FROM docs WHERE indexed = 1 AND path IN ({marks}))",
-            tuple(leaving),
-        )
+            "SELECT DISTINCT d.path FROM docs d WHERE d.indexed = 0 AND d.hash IN "
+            "(SELECT hash FROM docs WHERE indexed = 1 AND path IN (SELECT path FROM leaving))"
+        ).fetchall()
+        self.db.execute("DELETE FROM leaving")
         again = {p for (p,) in rows if p not in leaving and p in current}
         return [current[p][0] for p in sorted(again)]
 
@@ -534,6 +689,7 @@ class _Updater:
             for warning in json.loads(warnings or "[]"):
                 report.warnings.append(FileProblem(path, warning))
         report.skipped.sort(key=lambda p: p.path)
+        report.notices.extend(library_notices(p.reason for p in report.skipped))
         report.duplicates = [
             (str(a), str(b))
             for a, b in self.db.execute("SELECT id, dup_of FROM docs WHERE indexed = 0 ORDER BY id")

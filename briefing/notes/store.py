@@ -14,7 +14,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -214,7 +214,7 @@ class NoteStore:
             raise
         except sqlite3.Error as exc:
             conn.close()
-            raise NotesUnavailable(f"cannot use notes {path}: {exc}") from exc
+            raise _unavailable("cannot use notes", path, exc) from exc
         return cls(path, conn)
 
     def close(self) -> None:
@@ -436,20 +436,48 @@ class NoteStore:
             conn = self._conn
             try:
                 conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                # Another process held the write lock for the whole busy timeout.
-                raise NotesUnavailable(f"notes {self.path} are busy: {exc}") from exc
+            except sqlite3.Error as exc:
+                raise _unavailable("cannot save notes", self.path, exc) from exc
             try:
                 yield conn
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                # A read-only file or folder, a full disk: the transaction is undone and
+                # the notes stay as they were; the caller gets one line, not a traceback.
+                _rollback(conn)
+                raise _unavailable("cannot save notes", self.path, exc) from exc
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
-            conn.execute("COMMIT")
 
     def _save(self, note: Note) -> None:
         assignments = ", ".join(f"{c} = ?" for c in _DATA_COLUMNS.split(", "))
         values = _row(note, with_id=False)
         self._conn.execute(f"UPDATE notes SET {assignments} WHERE id = ?", (*values, note.id))
+
+
+def _unavailable(what: str, path: Path, exc: sqlite3.Error) -> NotesUnavailable:
+    """One line saying why the notes at ``path`` cannot be used, naming the likely cause."""
+    code = getattr(exc, "sqlite_errorname", "")
+    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        # Another process held the write lock for the whole busy timeout.
+        return NotesUnavailable(f"notes {path} are busy: {exc}")
+    hint = ""
+    if code.startswith("SQLITE_READONLY") or (code == "SQLITE_CANTOPEN" and path.exists()):
+        # SQLite needs to write beside the file (its -wal and -shm files) even to read.
+        hint = " (the file or its folder is read-only)"
+    elif code == "SQLITE_FULL":
+        hint = " (the disk is full)"
+    elif code == "SQLITE_IOERR_WRITE":
+        hint = " (is the disk full?)"
+    return NotesUnavailable(f"{what} {path}: {exc}{hint}")
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Undo the open transaction, if SQLite has not already undone it."""
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 def _prepare(conn: sqlite3.Connection, path: Path) -> None:

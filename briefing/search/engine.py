@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
 
 from briefing.compare.model import Comparison, Story
 from briefing.corpus.model import Article, FileProblem
 from briefing.index.library import Library
-from briefing.index.store import IndexStore, IngestReport, ProgressCallback
+from briefing.index.store import DAMAGE_ERRORS, IndexStore, IngestReport, ProgressCallback
 from briefing.search import searcher
 from briefing.search.model import (
     NO_FILTERS,
@@ -24,6 +24,8 @@ from briefing.search.model import (
     SearchResult,
     Snippet,
 )
+
+T = TypeVar("T")
 
 
 class ArticleNotFound(Exception):
@@ -91,17 +93,32 @@ class WhooshEngine:
         """Index new and changed articles, drop deleted ones (one writer at a time)."""
         return self.store.update(progress)
 
+    def _read(self, read: Callable[[], T]) -> T:
+        """Run a read; if it meets damaged index files, recover (move the index aside,
+        rebuild) and read once more. See :meth:`IndexStore.recover`."""
+        try:
+            return read()
+        except DAMAGE_ERRORS as error:
+            self.store.recover(error)
+            return read()
+
+    def notices(self) -> list[str]:
+        """What the engine had to do on its own since last asked (an index rebuilt)."""
+        return self.store.take_notices()
+
     def search(
         self, query: str, filters: Filters = NO_FILTERS, limit: int = 20, offset: int = 0
     ) -> SearchResult:
         """Ranked hits with snippets, facets, suggestion and notices."""
-        return searcher.search(self.store.shared(), query, filters, limit=limit, offset=offset)
+        return self._read(
+            lambda: searcher.search(self.store.shared(), query, filters, limit=limit, offset=offset)
+        )
 
     def related(self, article_id: str, limit: int = 10) -> list[Hit]:
         """Related coverage: the article's story (other outlets first), then more like it."""
         from briefing.compare.stories import related_in_story
 
-        similar = searcher.related(self.store.shared(), article_id, limit=limit)
+        similar = self._read(lambda: searcher.related(self.store.shared(), article_id, limit=limit))
         stories = self.stories()
         article = self.article(article_id)
         members = [s for s in stories if article_id in s.article_ids]
@@ -140,19 +157,19 @@ class WhooshEngine:
 
     def facets(self, query: str, filters: Filters = NO_FILTERS) -> dict[str, dict[str, int]]:
         """Counts of matching articles by source and by month."""
-        return searcher.facets(self.store.shared(), query, filters)
+        return self._read(lambda: searcher.facets(self.store.shared(), query, filters))
 
     def matches(self, article_id: str, query: str) -> ArticleMatches:
         """Where the query matches in one whole article."""
-        return searcher.article_matches(self.store.shared(), query, article_id)
+        return self._read(lambda: searcher.article_matches(self.store.shared(), query, article_id))
 
     def article(self, article_id: str) -> Article | None:
         """One article by exact id."""
-        return self.store.article(article_id)
+        return self._read(lambda: self.store.article(article_id))
 
     def articles(self) -> list[Article]:
         """Every article, sorted by id."""
-        return self.store.articles()
+        return self._read(self.store.articles)
 
     def compare(self, article_ids: Sequence[str]) -> Comparison:
         """Two to four articles side by side: aligned passages and grouped facts.
@@ -212,7 +229,7 @@ class WhooshEngine:
         ``002`` finds ``sample_corpus/002_cfb7c888e0b477b7.txt``; ``trafilatura/dw``
         finds ``html/trafilatura/dw.com.colonial.html``.
         """
-        ids = self.store.ids()
+        ids = self._read(self.store.ids)
         if ref in ids:
             return ref
         candidates = [i for i in ids if i.rsplit("/", 1)[-1].startswith(ref)]

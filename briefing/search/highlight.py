@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -388,6 +389,15 @@ def snippets(
     """
     if count <= 0 or not matches:
         return ()
+    # Matches are disjoint and in text order (see _merge), so the one match that may
+    # straddle a window's edge is found by bisection: scanning them all for every
+    # window took minutes on a 2 MB article with 15,000 matches.
+    starts = [m.start for m in matches]
+
+    def straddling(at: int) -> Match | None:
+        i = bisect_left(starts, at) - 1
+        return matches[i] if i >= 0 and matches[i].end > at else None
+
     candidates: list[tuple[tuple[int, int, int], int, int]] = []
     for i, first in enumerate(matches):
         keys: set[str] = set()
@@ -401,8 +411,10 @@ def snippets(
             last = j
         left, right = _window(text, first.start, matches[last].end, width)
         # Never cut through a highlighted name like "Deir ez-Zor": take it whole.
-        left = min([left, *(m.start for m in matches if m.start < left < m.end)])
-        right = max([right, *(m.end for m in matches if m.start < right < m.end)])
+        if (cut := straddling(left)) is not None:
+            left = cut.start
+        if (cut := straddling(right)) is not None:
+            right = cut.end
         candidates.append(((len(keys), total, -i), left, right))
     candidates.sort(reverse=True)
     chosen: list[tuple[int, int]] = []

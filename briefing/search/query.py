@@ -34,6 +34,13 @@ MAX_QUERY_CHARS = 1000
 MAX_EXPANSIONS = 200
 # How many lexicon entries a pattern without a literal prefix ("*zor") may examine.
 MAX_SCAN = 100_000
+# How many wildcard and fuzzy words one query may have: each one expands against up to
+# three lexicons, and a 1,000-character query of them took seconds. Past this the
+# words are left out, with a notice.
+MAX_PATTERNS = 10
+# The most edits a fuzzy word may ask for: the automaton grows fast with the distance
+# ("escalation~9" took ten seconds), and past three edits most words match anything.
+MAX_FUZZ_DISTANCE = 3
 
 DEFAULT_FIELDS = ("title", "body", "names")
 # The stemmed fields; each has an unstemmed twin "spell_<name>" (``spelling=True``)
@@ -73,6 +80,9 @@ _EMPTY_FIELD = re.compile(rf"(?i)^(?:{_FIELD_NAMES}):$")
 _FIELD_PREFIX = re.compile(rf"(?i)(?<![\w:])(?:{_FIELD_NAMES}):")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _CURLY_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+# Lone surrogates (undecodable bytes in a command-line argument become them) cannot be
+# encoded to look a term up in the index.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -367,6 +377,9 @@ class _Parser(qparser.QueryParser):  # type: ignore[misc]
         super().__init__(None, schema)
         self.add_plugin(qparser.MultifieldPlugin(list(DEFAULT_FIELDS)))
         self.capped = capped
+        self.patterns: set[str] = set()  # the wildcard and fuzzy words kept
+        self.left_out: list[str] = []  # and those past MAX_PATTERNS
+        self.notices: list[str] = []  # what was searched differently from what was typed
         for plugin_class in (
             qparser.FieldsPlugin,  # replaced below: only user fields, with aliases
             qparser.SingleQuotePlugin,  # 'quoted' words would bypass analysis
@@ -393,6 +406,8 @@ class _Parser(qparser.QueryParser):  # type: ignore[misc]
             return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
         if not text.strip("*?"):
             return None  # "*" alone: not a search for anything
+        if not self._pattern_allowed(text):
+            return None
         if fieldname == "names":
             text = fold_name(text) if issubclass(termclass, query.Prefix) else text.lower()
         else:
@@ -402,6 +417,19 @@ class _Parser(qparser.QueryParser):  # type: ignore[misc]
         if issubclass(termclass, query.Prefix):
             return _bounded(_BoundedPrefix, fieldname, text, self.capped, f"{text}*", boost=boost)
         return _bounded(_BoundedWildcard, fieldname, text, self.capped, text, boost=boost)
+
+    def _pattern_allowed(self, text: str) -> bool:
+        """Whether a wildcard or fuzzy word is within MAX_PATTERNS (each word counts once,
+        however many fields it is searched in)."""
+        key = text.lower()
+        if key in self.patterns:
+            return True
+        if len(self.patterns) < MAX_PATTERNS:
+            self.patterns.add(key)
+            return True
+        if key not in self.left_out:
+            self.left_out.append(key)
+        return False
 
     def multitoken_query(
         self, spec: str, texts: list[str], fieldname: str, termclass: Any, boost: float
@@ -415,7 +443,7 @@ class _Parser(qparser.QueryParser):  # type: ignore[misc]
 
     def fuzzy_query(self, fieldname: str, text: str, maxdist: int, prefixlength: int) -> Any:
         """A bounded fuzzy query for ``text~`` in ``fieldname``; None if it has no words."""
-        if fieldname not in self.schema:
+        if fieldname not in self.schema or not self._pattern_allowed(f"{text}~"):
             return None
         fieldobj = self.schema[fieldname]
         if fieldname in STEMMED_FIELDS:
@@ -428,6 +456,11 @@ class _Parser(qparser.QueryParser):  # type: ignore[misc]
             words = [t.text for t in fieldobj.analyzer(text, mode="query")]
         else:
             words = list(fieldobj.process_text(text, mode="query"))
+        if maxdist > MAX_FUZZ_DISTANCE:
+            notice = f"{text}~{maxdist}: searched with {MAX_FUZZ_DISTANCE} edits, the most allowed."
+            if notice not in self.notices:
+                self.notices.append(notice)
+            maxdist = MAX_FUZZ_DISTANCE
         queries = []
         for word in words:
             # One edit is too strict for longer words: a transposition ("strikse" for
@@ -441,7 +474,8 @@ class _Parser(qparser.QueryParser):  # type: ignore[misc]
                     self.capped,
                     f"{word}~",
                     maxdist=distance,
-                    prefixlength=prefixlength or 1,
+                    # A prefix longer than the word ("ab~2/9") fails in Whoosh.
+                    prefixlength=min(prefixlength or 1, len(word)),
                 )
             )
         if not queries:
@@ -464,7 +498,7 @@ def parse_query(text: str, schema: Any, max_chars: int = MAX_QUERY_CHARS) -> Par
         The query (None when there is nothing to search for), with notices.
     """
     notices: list[str] = []
-    text = text.translate(_CURLY_QUOTES)
+    text = _SURROGATES.sub("\ufffd", text.translate(_CURLY_QUOTES))
     if len(text) > max_chars:
         cut = text[:max_chars]
         # Cut at a word boundary when one is near, not in the middle of a word.
@@ -486,14 +520,24 @@ def parse_query(text: str, schema: Any, max_chars: int = MAX_QUERY_CHARS) -> Par
     problem = syntax_problem(text)
     q: Any = None
     if problem is None:
+        parser = _Parser(schema, problems, capped)
         try:
-            q = _Parser(schema, problems, capped).parse(text)
+            q = parser.parse(text)
         except Exception as error:  # whoosh raises assorted errors on odd input
             problems.append(f"{type(error).__name__}: {error}")
         if q is not None and not problems and (_is_null(q) or _has_error(q)):
             problems.append("the parser found nothing to search for")
         if problems:
             q = None
+        else:
+            notices.extend(parser.notices)
+            if parser.left_out:
+                left_out = parser.left_out
+                shown = ", ".join(left_out[:5]) + (" …" if len(left_out) > 5 else "")
+                notices.append(
+                    f"Only the first {MAX_PATTERNS} wildcard and fuzzy words were searched; "
+                    f"left out: {shown}"
+                )
     if q is not None:
         return ParsedQuery(text=text, query=q, notices=tuple(notices), capped=capped)
 

@@ -41,6 +41,12 @@ _RELATED_POOL = 3
 _LETTERS = re.compile(r"[^\W\d_]+")
 # Longer "words" are not misspellings, and edit-distance automata grow with length.
 _MAX_CORRECTED = 30
+# How many words of a query "did you mean" tries to correct: each one builds an
+# edit-distance automaton, and a long query of unknown words took most of a second.
+_MAX_SUGGESTED = 8
+# How much of a hit's body is scanned for snippets: re-analysing a 2 MB article (the
+# cap) takes seconds, and a results page must not; the reader shows every match.
+SNIPPET_SCAN_CHARS = 100_000
 
 
 def search(
@@ -319,7 +325,7 @@ def _page_hits(
     memo: dict[str, str] = {}  # stems of the page's words, shared by its hits
     for hit in page:
         fields = hit.fields()
-        body = str(fields.get("body") or "")
+        body = str(fields.get("body") or "")[:SNIPPET_SCAN_CHARS]
         title = str(fields.get("title") or "")
         in_body = hl.highlight(body, body_terms, schema["body"].analyzer, names, typed, memo)
         found = list(in_body.variants)
@@ -351,11 +357,15 @@ def _suggest(text: str, reader: Any) -> str | None:
     pieces: list[str] = []
     last = 0
     changed = False
+    tried = 0
     for token in re.finditer(r"\S+", text):
         raw = token.group()
         if raw in OPERATORS or raw.startswith("-") or re.search(r"[:*?~^]", raw):
             continue  # syntax, negated words, fields and patterns are left alone
         for word in _LETTERS.finditer(raw):
+            tried += 1
+            if tried > _MAX_SUGGESTED:
+                break
             correction = _correct(word.group(), reader)
             if correction is None:
                 continue

@@ -34,7 +34,7 @@ from briefing.index.library import (
     library_names,
     load_library,
 )
-from briefing.index.store import IngestReport, Progress
+from briefing.index.store import IndexDamaged, IngestReport, Progress
 from briefing.notes.model import Note, SourceValue
 from briefing.notes.store import NoteStore
 from briefing.search.engine import WhooshEngine
@@ -142,6 +142,8 @@ class BriefingApp(App[None]):
         self.notify(message, severity="error", markup=False)
         if worker.group == "index":
             self.indexing = None  # the progress bar would otherwise stay up
+        if isinstance(error, IndexDamaged):
+            self.update_library()  # the damaged index was moved aside: rebuild it now
         node = worker.node
         if isinstance(node, WorkerScreen) and node.is_attached:
             node.worker_failed(worker, message)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -67,20 +66,6 @@ def test_duplicates_are_indexed_once_and_promoted_when_the_original_goes(tmp_pat
     assert report.duplicates == []
 
 
-def test_broken_index_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
-    folder = write_files(tmp_path / "c", {f"a{n}.txt": _article(n) for n in range(3)})
-    library = _library(folder)
-    IndexStore(library).update()
-    for toc in library.index_dir.glob("_MAIN_*.toc"):
-        toc.write_bytes(b"garbage, not a pickle")
-    store = IndexStore(library)
-    report = store.update()
-    assert any("moved to index.broken-" in n for n in report.notices)
-    assert report.total_articles == 3
-    assert len(store.ids()) == 3
-    assert list(library.directory.glob("index.broken-*"))
-
-
 def test_schema_version_change_rebuilds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = write_files(tmp_path / "c", {"a.txt": _article(1)})
     library = _library(folder)
@@ -135,28 +120,6 @@ def test_batches_are_searchable_early(tmp_path: Path, monkeypatch: pytest.Monkey
 
     IndexStore(library).update(progress)
     assert seen and seen[0] >= 8
-
-
-def test_killed_build_loses_at_most_the_batch_and_recovers(tmp_path: Path) -> None:
-    folder = write_files(tmp_path / "c", {f"a{n:02}.txt": _article(n) for n in range(12)})
-    library = _library(folder)
-    script = (
-        "import os, signal\n"
-        "from briefing.index import store\n"
-        "from briefing.index.library import load_library\n"
-        "store.BATCH_ARTICLES = 4\n"
-        "def progress(p):\n"
-        "    if p.done == 10:\n"
-        "        os.kill(os.getpid(), signal.SIGKILL)\n"
-        "store.IndexStore(load_library('t')).update(progress)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=dict(os.environ))
-    assert out.returncode == -signal.SIGKILL
-    partial = IndexStore(library)
-    assert 8 <= len(partial.ids()) < 12
-    report = IndexStore(library).update()
-    assert report.total_articles == 12
-    assert sorted(IndexStore(library).ids()) == [f"c/a{n:02}.txt" for n in range(12)]
 
 
 def test_missing_folder_keeps_articles(tmp_path: Path) -> None:
