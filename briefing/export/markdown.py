@@ -26,6 +26,9 @@ _SPECIAL = frozenset("\\`*_{}[]<>()#+-.!|~=&$")
 _ESCAPES = {ord(c): "\\" + c for c in _SPECIAL}
 _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _UNSAFE_IN_URL = re.compile(r"[\s<>\\\"'`]|[\x00-\x1f\x7f]")
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 MISSING_ARTICLE = "article no longer in the library"
 QUOTE_NOT_FOUND = "(quote not found in the current text)"
 
@@ -34,12 +37,16 @@ QUOTE_NOT_FOUND = "(quote not found in the current text)"
 
 
 def one_line(line: str) -> str:
-    """One line's words with all whitespace collapsed and control characters dropped.
+    """One line's words with all whitespace collapsed, control characters and bidi
+    controls dropped.
 
     Collapsing matters for structure, not only looks: leading spaces would open an
-    indented code block, trailing double spaces a hard break.
+    indented code block, trailing double spaces a hard break. A bidi override would make
+    an editor or a viewer show the briefing's text in another order than it has.
     """
-    kept = "".join(" " if unicodedata.category(c) == "Cc" else c for c in line)
+    kept = "".join(
+        " " if unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS else c for c in line
+    )
     return " ".join(kept.split())
 
 

@@ -722,3 +722,15 @@ def test_an_export_is_readable_by_others_like_any_document(tmp_path: Path) -> No
     target.chmod(0o600)  # the user made it private: replacing it keeps that
     write_atomic(target, "# Briefing again\n")
     assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_bidi_controls_never_reach_the_briefing() -> None:
+    """A right-to-left override in a note or a title would show the briefing's text in
+    another order than it has, in an editor or a viewer: dropped, like control
+    characters."""
+    from briefing.notes.model import Note
+
+    note = Note(id=1, kind="summary", comment="paid \u202etnuocca\u202c in \u2066full\u2069")
+    text = render_briefing("Title \u202eevil", [note], {}, WHEN)
+    assert not set(text) & set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2069")
+    assert "paid tnuocca in full" in text

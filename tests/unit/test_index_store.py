@@ -262,3 +262,17 @@ def test_promotions_bind_no_sql_variable_per_changed_file(tmp_path: Path) -> Non
     changed = [sf for path, (sf, _, _) in current.items() if path != "/x/dup.txt"]
     again = updater._promotions([], changed, current)
     assert [str(sf.path) for sf in again] == ["/x/dup.txt"]
+
+
+def test_indexing_writes_nothing_into_the_article_folder(tmp_path: Path) -> None:
+    """The index holds Whoosh pickles: it lives in the data directory, never beside the
+    articles (an index opened from an untrusted folder could run code)."""
+    from briefing import locations
+
+    folder = shutil.copytree(SAMPLE, tmp_path / "corpus")
+    before = sorted(p.relative_to(folder) for p in folder.rglob("*"))
+    store = IndexStore(_library(folder))
+    store.update()
+    assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
+    assert store.library.index_dir.is_relative_to(locations.data_dir())
+    assert any(store.library.index_dir.glob("*.toc"))
