@@ -1,4 +1,9 @@
-"""Shared fixtures: every test runs against its own data directory."""
+"""Shared fixtures: every test runs against its own data directory.
+
+Tests that bound how long something takes (a regex bomb, a huge file) measure CPU time
+of their own thread (``time.thread_time()``), never wall-clock time: a loaded machine
+cannot make them fail. Wall-clock figures are the benchmarks' job (``bench/``).
+"""
 
 from __future__ import annotations
 

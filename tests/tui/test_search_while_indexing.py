@@ -76,3 +76,35 @@ async def test_a_search_during_the_first_build_answers_at_once_and_then_finds_al
         messages = [str(n.message) for n in app._notifications]
         assert not [m for m in messages if "busy" in m or "rror" in m], messages
         assert app.is_running
+
+
+async def test_a_refresh_for_a_changed_library_keeps_the_selected_article(
+    tmp_path: Path,
+) -> None:
+    """New articles land during a build: the query runs again and the cursor stays on
+    the article it was on, even when the new ones rank above it."""
+    folder = write_files(
+        tmp_path / "wire",
+        {f"{n}.txt": f"Brief {n}\n\nA zeppelin at field {n}.\n" for n in range(4)},
+    )
+    app = make_app(path=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await _search(app, pilot, "zeppelin")
+        results = screen.query_one(ResultList)
+        results.focus()
+        await pilot.press("down", "down")
+        chosen = results.selected
+        assert chosen is not None and results.cursor == 2
+        write_files(
+            folder,
+            {
+                f"new{n}.txt": f"Zeppelin {n}\n\nZeppelin, zeppelin: the zeppelin {n}.\n"
+                for n in range(3)
+            },
+        )
+        app.update_library()
+        await settle(app, pilot)
+        assert results.total == 7
+        assert results.selected is not None and results.selected.id == chosen.id
+        assert results.cursor != 2  # it moved with its article

@@ -226,17 +226,17 @@ def test_markdown_alias_bomb_does_not_hang(tmp_path: Path) -> None:
         prev, name = chr(ord("a") + i - 1), chr(ord("a") + i)
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     bomb = "---\n" + "\n".join(lines) + "\ntitle: *i\ntags: *i\n---\nBody.\n"
-    started = time.monotonic()
+    started = time.thread_time()
     (draft,) = read(tmp_path, "a.md", bomb)
-    assert time.monotonic() - started < 2
+    assert time.thread_time() - started < 2
     assert draft.title is None and draft.tags == ()
     assert draft.warnings == ("front matter uses YAML aliases; ignored",)
 
 
 def test_markdown_deep_or_huge_front_matter(tmp_path: Path) -> None:
-    started = time.monotonic()
+    started = time.thread_time()
     (deep,) = read(tmp_path, "a.md", "---\ntitle: " + "[" * 20000 + "]" * 20000 + "\n---\nB\n")
-    assert time.monotonic() - started < 2
+    assert time.thread_time() - started < 2
     assert deep.warnings == ("front matter is nested too deeply; ignored",)
     (huge,) = read(tmp_path, "b.md", "---\ntitle: x\n" + "k: v\n" * 20000 + "---\nBody.\n")
     assert huge.title is None and "64 KB" in huge.warnings[0]
@@ -816,9 +816,9 @@ def test_hostile_feeds(tmp_path: Path) -> None:
         '<rss version="2.0"><channel><title>T</title>'
         "<item><title>&e11;</title><description>x</description></item></channel></rss>"
     )
-    started = time.monotonic()
+    started = time.thread_time()
     (item,) = read(tmp_path, "b.rss", bomb)
-    assert time.monotonic() - started < 2
+    assert time.thread_time() - started < 2
     assert len(item.title or "") < 1000
     # Data that looks like a file name or a URL is data, never opened or fetched.
     for content in (str(secret), "https://example.com/feed.xml"):
@@ -1030,7 +1030,7 @@ def test_join_authors() -> None:
 @needs_corpora
 def test_every_real_file_reads_or_fails_cleanly(newsgroup_posts: list[Path]) -> None:
     """Every file gives drafts or a FormatError, never another exception; quickly."""
-    started = time.monotonic()
+    started = time.thread_time()
     files = [
         path
         for path in sorted(CORPORA.rglob("*"))
@@ -1050,4 +1050,4 @@ def test_every_real_file_reads_or_fails_cleanly(newsgroup_posts: list[Path]) -> 
         counts["drafts"] += len(drafts)
     assert counts["drafts"] > 20_000
     assert counts["refused"] <= 2  # lewis.dtd (unsupported type), and nothing else
-    assert time.monotonic() - started < 60
+    assert time.thread_time() - started < 60

@@ -632,9 +632,9 @@ def test_first_line_too_long_for_a_title() -> None:
 
 def test_megabyte_single_line_is_fast() -> None:
     text = "word " * 200_000
-    start = time.perf_counter()
+    start = time.thread_time()
     draft = parse_pasted(text)
-    assert time.perf_counter() - start < 1.0
+    assert time.thread_time() - start < 1.0
     assert draft.title is None
     assert len(draft.body) == len(text.strip())
 
@@ -642,16 +642,16 @@ def test_megabyte_single_line_is_fast() -> None:
 def test_megabyte_of_paragraphs_is_fast() -> None:
     text = "\n".join(f"{n} {P1}" for n in range(6_500))
     assert len(text) > 1_000_000
-    start = time.perf_counter()
+    start = time.thread_time()
     draft = parse_pasted(text)
-    assert time.perf_counter() - start < 1.0
+    assert time.thread_time() - start < 1.0
     assert len(paragraphs(draft.body)) == 6_499  # the first line became the title
 
 
 def test_many_boilerplate_headers_do_not_blow_up() -> None:
-    start = time.perf_counter()
+    start = time.thread_time()
     draft = parse_pasted("Leave a comment\n" * 50_000)
-    assert time.perf_counter() - start < 2.0
+    assert time.thread_time() - start < 2.0
     assert len(draft.warnings) <= 3
 
 

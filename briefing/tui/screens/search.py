@@ -106,6 +106,7 @@ class SearchScreen(WorkerScreen):
         self.filters = Filters()
         self._generation = 0
         self._timer: Timer | None = None
+        self._keep_selection = False
         self._suggestion: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -183,12 +184,17 @@ class SearchScreen(WorkerScreen):
             box.focus()
             self.search_now()
 
-    def search_now(self) -> None:
-        """Search for the current query and filters; older searches' results are dropped."""
+    def search_now(self, keep_selection: bool = False) -> None:
+        """Search for the current query and filters; older searches' results are dropped.
+
+        ``keep_selection``: the same query again because the library changed (a batch
+        of a build landed): the cursor stays on the article it was on.
+        """
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         self._generation += 1
+        self._keep_selection = keep_selection
         self._run_search(self.query_text, self.filters, self._generation)
 
     @work(thread=True, exclusive=True, group="search", name="search", exit_on_error=False)
@@ -227,7 +233,7 @@ class SearchScreen(WorkerScreen):
         if generation != self._generation:
             return  # a newer search has started since
         results = self.query_one(ResultList)
-        results.reset(result.total, result.hits)
+        results.reset(result.total, result.hits, keep_selection=self._keep_selection)
         self.query_one(FacetPanel).show(
             facets.sources, facets.months, self.filters.sources, self.filters.months
         )
@@ -288,5 +294,10 @@ class SearchScreen(WorkerScreen):
         self.app.open_article(event.hit.id, self.query_text)  # type: ignore[attr-defined]
 
     def refresh_results(self) -> None:
-        """Search again (the library changed), keeping the cursor where it was."""
-        self.search_now()
+        """Search again (the library changed), keeping the cursor where it was.
+
+        Not while the user is typing: the debounced search of the new query comes next
+        anyway, and replaces it.
+        """
+        if self._timer is None:
+            self.search_now(keep_selection=True)

@@ -103,19 +103,30 @@ class ResultList(ScrollView, can_focus=True):
 
     # -- data ----------------------------------------------------------------------
 
-    def reset(self, total: int, hits: Sequence[Hit]) -> int:
+    def reset(self, total: int, hits: Sequence[Hit], keep_selection: bool = False) -> int:
         """Show a new result: ``total`` matches, the first ``hits`` of them.
 
-        Returns the new generation, which later pages must carry to be accepted.
+        With ``keep_selection`` (the same query again, on a library that changed), the
+        cursor stays on the article it was on if that article is among ``hits``, else at
+        the same row, and the list keeps its scroll position; otherwise it starts at the
+        top. Returns the new generation, which later pages must carry to be accepted.
         """
+        selected = self.selected.id if keep_selection and self.selected else None
+        row, scroll_y = self.cursor, self.scroll_y
         self.generation += 1
         self.total = total
         self._hits = dict(enumerate(hits))
         self._requested = {0}
         self._strips.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, total * ROW_HEIGHT)
-        self.scroll_to(0, 0, animate=False, immediate=True)
-        self.cursor = 0
+        if keep_selection:
+            found = [n for n, hit in enumerate(hits) if hit.id == selected]
+            self.scroll_to(0, scroll_y, animate=False, immediate=True)
+            # (the cursor's watcher scrolls it into view if it moved)
+            self.cursor = found[0] if found else min(row, max(total - 1, 0))
+        else:
+            self.scroll_to(0, 0, animate=False, immediate=True)
+            self.cursor = 0
         self.refresh()
         self._request_visible()
         return self.generation
