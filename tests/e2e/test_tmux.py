@@ -200,7 +200,12 @@ def test_annotate_and_export_a_briefing(terminal: Terminal, tmp_path: Path) -> N
         except AssertionError:
             continue
     terminal.keys("Enter")
-    terminal.wait_for(lambda s: "Briefing written" in s, "the export")
+    # The file is what matters; its toast lasts a few seconds and a slow poll on a busy
+    # machine can miss it, so wait for the file (or a failure, to show it).
+    screen = terminal.wait_for(
+        lambda s: target.exists() or "failed" in s, "the export", timeout=120
+    )
+    assert target.exists(), screen
     text = target.read_text(encoding="utf-8")
     assert "## Evidence" in text and "Checked against the other outlet" in text
     assert "](#source-1)" in text

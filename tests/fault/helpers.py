@@ -82,7 +82,9 @@ def run_child(script: str, *args: str) -> subprocess.CompletedProcess[str]:
         env=dict(os.environ),
         capture_output=True,
         text=True,
-        timeout=120,
+        # A guard against a hang only: what is bounded is the child's CPU time, which
+        # a loaded machine does not change; its wall-clock time can be many times more.
+        timeout=900,
     )
 
 
