@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench bench-42k clean
 
 # The pip that Python ships, not upgraded: what pipx users and packagers have, so a
 # dependency that only a newer pip resolves fails here first.
@@ -26,10 +26,18 @@ test: $(BIN)/python
 unit: $(BIN)/python
 	$(BIN)/pytest -q tests/unit
 
+# Each writes its own section of bench/results.json and bench/results.md, so either
+# can run alone. bench: BBC, a few minutes. bench-42k: every corpus in ../shared/corpora
+# plus the 20 Newsgroups (unpacked to a temporary folder), built from scratch: ~15 min.
+# BENCH_ARGS passes options, e.g. make bench-42k BENCH_ARGS="--reuse-home /tmp/bh42k".
 bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/tui_latency.py
+
+bench-42k: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python bench/big.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -15,9 +15,18 @@ events, the ``newsCluster`` field naming each one's event), clusters them with
   reports are more than 10 days apart, which is what the clusterer's date rule aims
   for (several gold events here gather follow-ups over weeks or months).
 
-Speed (``--bbc``): clusters the BBC corpus (2,225 articles) and reports the time as a
-ratio to a reference measured in the same run, ingesting the same files, since machines
-here are too noisy for absolute figures to compare across runs.
+The same scores for the story store (``briefing/compare/story_store.py``), which
+keeps stories on disk and updates them incrementally: built in one update (what a
+first build does), and fed one article at a time in date order (the most incremental
+it can be); and how far each is from the batch clustering (pairwise precision and
+recall of the store's pairs against the batch's).
+
+Speed (``--bbc``): clusters the BBC corpus (2,225 articles) in one batch and builds the
+story store from it, then times what the commands do on a built store: an update with
+nothing changed, one article added, reading every story and reading one article's
+story. Times are also given as ratios to a reference measured in the same run
+(ingesting the same files), since machines here are too noisy for absolute figures to
+compare across runs.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ import argparse
 import ast
 import json
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -42,6 +52,7 @@ sys.path.insert(0, str(REPO))
 
 from briefing.compare.model import Story  # noqa: E402
 from briefing.compare.stories import cluster  # noqa: E402
+from briefing.compare.story_store import StoryStore  # noqa: E402
 from briefing.corpus.ingest import SourceFile, ingest_file, walk  # noqa: E402
 from briefing.corpus.model import Article  # noqa: E402
 
@@ -107,14 +118,25 @@ def evaluate(folder: Path = MULTI) -> dict[str, float]:
     started = time.perf_counter()
     stories = cluster(articles)
     elapsed = time.perf_counter() - started
-    predicted = story_of(stories)
-    p, r, f = pairwise(gold, predicted)
-    bp, br, bf = bcubed(gold, predicted)
     ceiling = date_ceiling(gold, articles)
     _, cr, cf = pairwise(gold, ceiling)
     return {
+        **score(gold, stories),
         "articles": len(articles),
         "events": len(set(gold.values())),
+        "seconds": elapsed,
+        "ceiling_parts": len(set(ceiling.values())),
+        "ceiling_recall": cr,
+        "ceiling_f1": cf,
+    }
+
+
+def score(gold: Mapping[str, str], stories: Sequence[Story]) -> dict[str, float]:
+    """Pairwise and B-cubed figures of ``stories`` against the gold events."""
+    predicted = story_of(stories)
+    p, r, f = pairwise(gold, predicted)
+    bp, br, bf = bcubed(gold, predicted)
+    return {
         "stories": len(stories),
         "precision": p,
         "recall": r,
@@ -122,11 +144,38 @@ def evaluate(folder: Path = MULTI) -> dict[str, float]:
         "b3_precision": bp,
         "b3_recall": br,
         "b3_f1": bf,
-        "seconds": elapsed,
-        "ceiling_parts": len(set(ceiling.values())),
-        "ceiling_recall": cr,
-        "ceiling_f1": cf,
     }
+
+
+def store_stories(articles: Sequence[Article], one_by_one: bool) -> tuple[list[Story], float]:
+    """The story store's stories for ``articles``: in one update, or one article per
+    update in date order; and the seconds it took."""
+    by_id = {a.id: a for a in articles}
+
+    def fetch(ids: Sequence[str]) -> list[Article]:
+        return [by_id[i] for i in ids if i in by_id]
+
+    ordered = sorted(articles, key=lambda a: (a.published or date.min, a.id))
+    steps = [ordered[: i + 1] for i in range(len(ordered))] if one_by_one else [ordered]
+    with tempfile.TemporaryDirectory() as folder:
+        store = StoryStore(Path(folder) / "stories.sqlite3")
+        started = time.perf_counter()
+        for step in steps:
+            store.sync({a.id: a.content_hash or a.id for a in step}, fetch, str(len(step)))
+        return store.stories(), time.perf_counter() - started
+
+
+def evaluate_store(folder: Path = MULTI) -> dict[str, dict[str, float]]:
+    """The story store on the labelled corpus: scores, and agreement with the batch."""
+    articles = ingest(folder, "multi")
+    gold = gold_events(folder, articles)
+    batch = story_of(cluster(articles))
+    out: dict[str, dict[str, float]] = {}
+    for name, one_by_one in (("one update", False), ("one article at a time", True)):
+        stories, elapsed = store_stories(articles, one_by_one)
+        vs_p, vs_r, _ = pairwise(batch, story_of(stories))
+        out[name] = {**score(gold, stories), "seconds": elapsed, "vs_p": vs_p, "vs_r": vs_r}
+    return out
 
 
 def date_ceiling(gold: Mapping[str, str], articles: Sequence[Article]) -> dict[str, str]:
@@ -152,7 +201,7 @@ def story_of(stories: Sequence[Story]) -> dict[str, str]:
 
 
 def bench_bbc(folder: Path = BBC) -> None:
-    """Time clustering the BBC corpus against ingesting it, in the same run."""
+    """Time clustering the BBC corpus and the story store against ingesting it."""
     started = time.perf_counter()
     articles = ingest(folder, "bbc")
     ingest_s = time.perf_counter() - started
@@ -163,8 +212,43 @@ def bench_bbc(folder: Path = BBC) -> None:
     multi = sum(n for size, n in sizes.items() if size > 1)
     print(f"bbc: {len(articles)} articles → {len(stories)} stories ({multi} with 2+ members)")
     print(f"  largest: {sorted(sizes, reverse=True)[:5]}")
-    print(f"  cluster {cluster_s:.2f} s; reference ingest {ingest_s:.2f} s")
+    print(f"  batch cluster {cluster_s:.2f} s; reference ingest {ingest_s:.2f} s")
     print(f"  ratio cluster / ingest: {cluster_s / ingest_s:.2f}")
+
+    by_id = {a.id: a for a in articles}
+    reads: list[str] = []
+
+    def fetch(ids: Sequence[str]) -> list[Article]:
+        reads.extend(ids)
+        return [by_id[i] for i in ids if i in by_id]
+
+    hashes = {a.id: a.content_hash or a.id for a in articles}
+    last = articles[-1].id
+    with tempfile.TemporaryDirectory() as tmp:
+        store = StoryStore(Path(tmp) / "stories.sqlite3")
+        timed: dict[str, float] = {}
+
+        def timing(name: str, run: Any) -> Any:
+            started = time.perf_counter()
+            result = run()
+            timed[name] = time.perf_counter() - started
+            return result
+
+        without_last = {i: h for i, h in hashes.items() if i != last}
+        timing("build (all but one)", lambda: store.sync(without_last, fetch, "1"))
+        reads.clear()
+        quiet = timing("update, nothing changed", lambda: store.sync(without_last, fetch, "1"))
+        assert not quiet.changed and not reads, "an update with nothing changed did work"
+        one = timing("update, one article added", lambda: store.sync(hashes, fetch, "2"))
+        built = timing("read every story", store.stories)
+        timing("read one article's story", lambda: store.story_of(articles[0].id))
+        size = sum(f.stat().st_size for f in Path(tmp).iterdir())
+    vs_p, vs_r, _ = pairwise(story_of(stories), story_of(built))
+    print(f"  story store: {len(built)} stories, {size / 1e6:.1f} MB on disk")
+    print(f"    vs the batch: pairwise P {vs_p:.3f}  R {vs_r:.3f}")
+    print(f"    one article added: {one.assigned} articles regrouped, {one.vectorised} weighed")
+    for name, seconds in timed.items():
+        print(f"    {name}: {seconds * 1000:.1f} ms (ratio to ingest {seconds / ingest_s:.4f})")
 
 
 def main() -> int:
@@ -185,6 +269,11 @@ def main() -> int:
         f"  ceiling with a 10-day cut: {m['ceiling_parts']:.0f} parts, "
         f"pairwise R {m['ceiling_recall']:.3f}  F1 {m['ceiling_f1']:.3f}"
     )
+    for name, s in evaluate_store().items():
+        print(f"story store, {name}: {s['stories']:.0f} stories, {s['seconds']:.2f} s")
+        print(f"  pairwise P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}")
+        print(f"  B-cubed  P {s['b3_precision']:.3f}  R {s['b3_recall']:.3f}  F1 {s['b3_f1']:.3f}")
+        print(f"  vs the batch: pairwise P {s['vs_p']:.3f}  R {s['vs_r']:.3f}")
     if args.bbc:
         if not BBC.is_dir():
             print(f"stories_eval: no corpus at {BBC}", file=sys.stderr)

@@ -5,7 +5,9 @@ some handler held the loop. Measured twice in the same run: with the app idle (t
 reference: what the machine and Textual cost by themselves) and while a user types
 queries key by key, opens articles, steps through hits and scrolls the results.
 
-Usage: python bench/tui_latency.py [--corpus bbc|reuters|PATH]
+Writes the ``bbc-tui`` section of bench/results.json and bench/results.md.
+
+Usage: python bench/tui_latency.py [--corpus bbc|reuters|PATH] [--no-write]
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import REPO, resolve_corpus
+from common import REPO, Figure, resolve_corpus, write_section
 
 QUERIES = ["oil prices", "prime minister", "world cup", "mobile phone", "interest rates"]
 
@@ -95,6 +97,7 @@ async def measure(library: str) -> tuple[list[float], list[float], int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default="bbc", help="bbc, reuters, or a folder")
+    parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     corpus = resolve_corpus(args.corpus)
     if corpus is None:
@@ -124,6 +127,27 @@ def main() -> int:
         f"p99 {ms(working, 0.99):5.1f} ms, median {statistics.median(working) * 1000:4.1f} ms"
     )
     print(f"ratio of max stalls (working / idle): {max(working) / max(reference):.1f}")
+    if corpus == resolve_corpus("bbc") and not args.no_write:
+        write_section(
+            "bbc-tui",
+            [
+                Figure(
+                    "app event loop: longest stall while typing, opening, scrolling",
+                    max(working) * 1000,
+                    "ms",
+                    "idle app",
+                    max(reference) * 1000,
+                ),
+                Figure(
+                    "app event loop: stall p99 while working",
+                    ms(working, 0.99),
+                    "ms",
+                    "idle app",
+                    ms(reference, 0.99),
+                ),
+            ],
+            {"articles": report.total_articles, "opened": opened},
+        )
     return 0
 
 

@@ -42,6 +42,8 @@ TOP_TERMS = 60
 SEED_TERMS = 25
 # Average similarity two clusters need to merge.
 THRESHOLD = 0.18
+# Weaker links than this are dropped: they barely move a cluster's average.
+EDGE_FLOOR = THRESHOLD / 4
 # Up to this many days apart, dates say nothing; beyond it similarity decays by half
 # every ``DATE_HALF_LIFE`` days.
 DATE_WINDOW = 10
@@ -54,6 +56,10 @@ TITLE_SHARE = 0.3
 # postings list would make the candidate search quadratic), unless the library is small.
 MAX_SEED_DF = 0.2
 MIN_SEED_DF_CAP = 50
+
+# Bumped whenever the words, weights or scoring change: a story store built by another
+# version is rebuilt rather than mixed with new vectors.
+SCORING_VERSION = 1
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Function words and newswire filler; the IDF weighting would push most of them down
@@ -84,9 +90,7 @@ class _Doc:
 
     index: int
     article: Article
-    vector: dict[str, float]  # title + body, normalised
-    title: dict[str, float]  # title terms only, IDF-weighted, normalised
-    published: date | None
+    vectors: Vectors
 
 
 def terms(text: str) -> list[str]:
@@ -148,43 +152,116 @@ def idf_table(articles: Iterable[Article]) -> dict[str, float]:
     return {term: math.log((n + 1) / (count + 1)) + 1.0 for term, count in df.items()}
 
 
-def _vectors(articles: Sequence[Article], idf: Mapping[str, float] | None) -> list[_Doc]:
+@dataclass(frozen=True)
+class Features:
+    """What clustering reads of an article's text, before any library-wide weighting."""
+
+    body: Mapping[str, int]  # content word → count in the body
+    title: frozenset[str]  # content words of the title
+    names: frozenset[str]  # body words only ever capitalised (see :func:`_names`)
+
+    def words(self) -> set[str]:
+        """The distinct words, as counted in document frequencies."""
+        return set(self.body) | self.title
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """An article as a similarity sees it: text and title vectors, and its date."""
+
+    text: Mapping[str, float]  # title + body, normalised
+    title: Mapping[str, float]  # title words only, IDF-weighted, normalised
+    published: date | None
+
+
+def features(article: Article) -> Features:
+    """The words of ``article`` that clustering weighs.
+
+    Args:
+        article: Any article.
+
+    Returns:
+        Its body word counts, title words and names.
+    """
+    return Features(
+        body=Counter(terms(article.body)),
+        title=frozenset(terms(article.title)),
+        names=frozenset(_names(article.body)),
+    )
+
+
+def vectorise(
+    feats: Features, weights: Mapping[str, float], unseen: float, published: date | None
+) -> Vectors:
+    """The weighted, length-normalised vectors of one article.
+
+    Args:
+        feats: What :func:`features` found in the article.
+        weights: Inverse document frequency of each word.
+        unseen: The weight of a word ``weights`` lacks (as rare as it gets).
+        published: The article's date.
+
+    Returns:
+        The article's :class:`Vectors`.
+    """
+    named = feats.names
+
+    def weight(term: str, count: float) -> float:
+        # Sublinear term frequency: the tenth "Iran" says less than the second.
+        boost = NAME_WEIGHT if term in named else 1.0
+        return (1.0 + math.log(count)) * weights.get(term, unseen) * boost
+
+    scored = {t: weight(t, c) for t, c in feats.body.items()}
+    top = dict(heapq.nlargest(TOP_TERMS, scored.items(), key=lambda kv: (kv[1], kv[0])))
+    # Title terms always stay in, whatever the body's noise (a page of navigation
+    # links can outweigh a short article), and count ``TITLE_WEIGHT`` times more.
+    for term in feats.title:
+        top[term] = weight(term, feats.body.get(term, 0) + TITLE_WEIGHT)
+    title_vec = {t: weights.get(t, unseen) for t in feats.title}
+    return Vectors(_normalise(top), _normalise(title_vec), published)
+
+
+def seeds(vectors: Vectors) -> list[str]:
+    """The article's heaviest words: those that look for candidate pairs."""
+    top = heapq.nlargest(SEED_TERMS, vectors.text.items(), key=lambda kv: (kv[1], kv[0]))
+    return [term for term, _ in top]
+
+
+def similarity(a: Vectors, b: Vectors) -> float:
+    """How much two articles look like reports of one event (0..1).
+
+    The one scoring rule, shared by :func:`cluster` and the story store: the cosine of
+    the whole-text vectors mixed with that of the titles, scaled down by the date gap.
+    """
+    cosine = _cosine(a.text, b.text)
+    title = _cosine(a.title, b.title)
+    score = (1.0 - TITLE_SHARE) * cosine + TITLE_SHARE * title
+    return score * _date_factor(a.published, b.published)
+
+
+def inverse_df(df: int, n: int) -> float:
+    """The inverse document frequency of a word in ``df`` of ``n`` articles."""
+    return math.log((n + 1) / (df + 1)) + 1.0
+
+
+def _vectors(articles: Sequence[Article], idf_map: Mapping[str, float] | None) -> list[_Doc]:
     """Weighted, length-normalised term vectors of each article's text and title."""
-    bodies: list[Counter[str]] = []
-    titles: list[set[str]] = []
-    names: list[set[str]] = []
-    for article in articles:
-        names.append(_names(article.body))
-        titles.append(set(terms(article.title)))
-        bodies.append(Counter(terms(article.body)))
-    if idf is None:
+    feats = [features(article) for article in articles]
+    if idf_map is None:
         df: Counter[str] = Counter()
-        for body, title in zip(bodies, titles, strict=True):
-            df.update(body.keys() | title)
+        for f in feats:
+            df.update(f.words())
         n = len(articles)
-        weights: Mapping[str, float] = {t: math.log((n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
+        weights: Mapping[str, float] = {t: inverse_df(c, n) for t, c in df.items()}
         unseen = math.log(n + 1) + 1.0
     else:
-        weights = idf
+        weights = idf_map
         # A term the table has never seen is as rare as it gets.
-        unseen = max(idf.values(), default=1.0)
+        unseen = max(idf_map.values(), default=1.0)
     docs: list[_Doc] = []
     for i, article in enumerate(articles):
-        named = names[i]
-
-        def weight(term: str, count: float, named: set[str] = named) -> float:
-            # Sublinear term frequency: the tenth "Iran" says less than the second.
-            boost = NAME_WEIGHT if term in named else 1.0
-            return (1.0 + math.log(count)) * weights.get(term, unseen) * boost
-
-        scored = {t: weight(t, c) for t, c in bodies[i].items()}
-        top = dict(heapq.nlargest(TOP_TERMS, scored.items(), key=lambda kv: (kv[1], kv[0])))
-        # Title terms always stay in, whatever the body's noise (a page of navigation
-        # links can outweigh a short article), and count ``TITLE_WEIGHT`` times more.
-        for term in titles[i]:
-            top[term] = weight(term, bodies[i].get(term, 0) + TITLE_WEIGHT)
-        title_vec = {t: weights.get(t, unseen) for t in titles[i]}
-        docs.append(_Doc(i, article, _normalise(top), _normalise(title_vec), article.published))
+        v = vectorise(feats[i], weights, unseen, article.published)
+        docs.append(_Doc(i, article, v))
     return docs
 
 
@@ -194,9 +271,9 @@ def _normalise(vector: dict[str, float]) -> dict[str, float]:
 
 
 def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+    # Two articles share a handful of their ~60 words: intersect the keys (in C) and
+    # multiply only those, the bulk of clustering's time otherwise.
+    return sum(a[t] * b[t] for t in a.keys() & b.keys())
 
 
 def _date_factor(a: date | None, b: date | None) -> float:
@@ -214,47 +291,59 @@ def _similarities(docs: list[_Doc]) -> dict[tuple[int, int], float]:
     n = len(docs)
     postings: dict[str, list[int]] = defaultdict(list)
     for doc in docs:
-        for term in doc.vector:
+        for term in doc.vectors.text:
             postings[term].append(doc.index)
     max_df = max(MIN_SEED_DF_CAP, int(MAX_SEED_DF * n))
-    seeds = {t: ids for t, ids in postings.items() if 1 < len(ids) <= max_df}
+    seeding = {t: ids for t, ids in postings.items() if 1 < len(ids) <= max_df}
     sims: dict[tuple[int, int], float] = {}
     for doc in docs:
         i = doc.index
         candidates: set[int] = set()
-        top = heapq.nlargest(SEED_TERMS, doc.vector.items(), key=lambda kv: (kv[1], kv[0]))
-        for term, _ in top:
-            candidates.update(j for j in seeds.get(term, ()) if j > i)
+        for term in seeds(doc.vectors):
+            candidates.update(j for j in seeding.get(term, ()) if j > i)
         for j in candidates:
-            other = docs[j]
-            cosine = _cosine(doc.vector, other.vector)
-            title = _cosine(doc.title, other.title)
-            score = (1.0 - TITLE_SHARE) * cosine + TITLE_SHARE * title
-            score *= _date_factor(doc.published, other.published)
+            score = similarity(doc.vectors, docs[j].vectors)
             # Weak links still count towards cluster averages; negligible ones are
             # dropped to keep the graph sparse.
-            if score >= THRESHOLD / 4:
+            if score >= EDGE_FLOOR:
                 sims[(i, j)] = score
     return sims
 
 
-def _average_link(n: int, sims: Mapping[tuple[int, int], float]) -> list[list[int]]:
+def average_link(
+    groups: Sequence[Sequence[int]], sims: Mapping[tuple[int, int], float]
+) -> list[list[int]]:
     """Merge clusters while their mean pairwise similarity is at least ``THRESHOLD``.
 
     Pairs absent from ``sims`` count as 0, so a cluster joins another only when most of
     its members resemble most of the other's.
+
+    Args:
+        groups: The starting clusters, as member keys: singletons for a whole library,
+            or existing stories plus new singletons for an incremental update.
+        sims: Similarity of pairs of member keys, each pair once (either order).
+
+    Returns:
+        The clusters, as lists of member keys.
     """
-    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    owner = {m: c for c, group in enumerate(groups) for m in group}
+    members: dict[int, list[int]] = {c: list(group) for c, group in enumerate(groups)}
     # Sum of pairwise similarities between two live clusters, keyed by cluster ids.
     links: dict[int, dict[int, float]] = defaultdict(dict)
     for (i, j), s in sims.items():
-        links[i][j] = s
-        links[j][i] = s
+        a, b = owner.get(i), owner.get(j)
+        if a is None or b is None or a == b:
+            continue
+        links[a][b] = links[a].get(b, 0.0) + s
+        links[b][a] = links[b].get(a, 0.0) + s
     heap: list[tuple[float, int, int]] = []
-    for (i, j), s in sims.items():
-        if s >= THRESHOLD:
-            heapq.heappush(heap, (-s, i, j))
-    next_id = n
+    for a, row in links.items():
+        for b, s in row.items():
+            avg = s / (len(members[a]) * len(members[b]))
+            if a < b and avg >= THRESHOLD:
+                heap.append((-avg, a, b))
+    heapq.heapify(heap)
+    next_id = len(groups)
     while heap:
         neg, a, b = heapq.heappop(heap)
         if a not in members or b not in members:
@@ -298,35 +387,60 @@ def cluster(articles: Sequence[Article], idf: Mapping[str, float] | None = None)
     """
     docs = _vectors(articles, idf)
     sims = _similarities(docs)
-    groups = _average_link(len(docs), sims)
+    groups = average_link([[i] for i in range(len(docs))], sims)
     stories = [_story([docs[i] for i in group], sims) for group in groups]
-    stories.sort(key=_story_order)
+    stories.sort(key=story_order)
     return stories
 
 
 def _story(members: list[_Doc], sims: Mapping[tuple[int, int], float]) -> Story:
-    def centrality(doc: _Doc) -> float:
-        return sum(
-            sims.get((min(doc.index, o.index), max(doc.index, o.index)), 0.0)
-            for o in members
-            if o is not doc
-        )
+    keys = [d.index for d in members]
+    central = central_member(keys, [d.article.id for d in members], sims)
+    return make_story(
+        [(d.article.id, d.article.published, d.article.source) for d in members],
+        members[keys.index(central)].article.title,
+    )
 
-    # The most central member's title names the story; max() keeps the first of equals,
-    # so ties go to the smallest id.
-    by_id = sorted(members, key=lambda d: d.article.id)
-    central = max(by_id, key=centrality)
-    ordered = sorted(members, key=lambda d: (d.published or date.max, d.article.id))
-    ids = tuple(d.article.id for d in ordered)
+
+def central_member(
+    keys: Sequence[int], ids: Sequence[str], sims: Mapping[tuple[int, int], float]
+) -> int:
+    """The member most like the others, whose title names the story.
+
+    Args:
+        keys: The members' keys in ``sims``.
+        ids: Their article ids, in the same order (ties go to the smallest id).
+        sims: Similarity of pairs of keys, keyed ``(smaller, larger)``.
+
+    Returns:
+        The central member's key.
+    """
+
+    def centrality(key: int) -> float:
+        return sum(sims.get((min(key, o), max(key, o)), 0.0) for o in keys if o != key)
+
+    # max() keeps the first of equals, so ties go to the smallest id.
+    by_id = [k for _, k in sorted(zip(ids, keys, strict=True))]
+    return max(by_id, key=centrality)
+
+
+def make_story(members: Sequence[tuple[str, date | None, str | None]], title: str) -> Story:
+    """A :class:`Story` of members given as ``(id, published, source)``, named ``title``.
+
+    Its id depends on the member ids only, so the same members make the same story
+    however they were grouped.
+    """
+    ordered = sorted(members, key=lambda m: (m[1] or date.max, m[0]))
+    ids = tuple(m[0] for m in ordered)
     sources: list[str] = []
-    for d in ordered:
-        if d.article.source and d.article.source not in sources:
-            sources.append(d.article.source)
-    dates = [d.published for d in ordered if d.published is not None]
+    for _, _, source in ordered:
+        if source and source not in sources:
+            sources.append(source)
+    dates = [m[1] for m in ordered if m[1] is not None]
     digest = hashlib.sha1("\n".join(sorted(ids)).encode("utf-8")).hexdigest()[:12]
     return Story(
         id=f"story-{digest}",
-        title=central.article.title,
+        title=title,
         article_ids=ids,
         sources=tuple(sources),
         start=min(dates) if dates else None,
@@ -334,7 +448,8 @@ def _story(members: list[_Doc], sims: Mapping[tuple[int, int], float]) -> Story:
     )
 
 
-def _story_order(story: Story) -> tuple[int, int, str]:
+def story_order(story: Story) -> tuple[int, int, str]:
+    """Sort key: largest first, then newest first, then by id."""
     newest = story.end.toordinal() if story.end else 0
     return (-len(story.article_ids), -newest, story.id)
 

@@ -32,6 +32,9 @@ _PART = re.compile(r"\w+(?:['’ʼʻʿʾ‘]\w+)*")
 _ARTICLES = frozenset(
     "al el ul il ad ed ud ar er as es ash esh at et az ez an en".split()  # noqa: SIM905
 )
+# Public for the highlighter, which finds name parts without running the tokenizer.
+NAME_PART = _PART
+NAME_ARTICLES = _ARTICLES
 _ARTICLE_HYPHEN = re.compile(rf"^(?:{'|'.join(sorted(_ARTICLES))})-")
 # The article fused into a doubled sun letter: "Ezzor", "Assad", "Arrashid".
 _ARTICLE_FUSED = re.compile(r"^[ae]([dtsznrl])\1(?=\w{2,})")

@@ -2,10 +2,12 @@
 
 The index is a cache in the data directory; the articles are the truth. A manifest
 (SQLite) records which file gave which articles at which size and mtime, so an
-update of an unchanged folder only stats files. Work is committed in batches: a long
-build is searchable early and a killed build loses at most the current batch. An
-index whose schema version differs, or that raises anything on open, is moved aside
-and rebuilt from the articles.
+update of an unchanged folder only stats files. Files are read, cleaned and analysed
+in worker processes (:mod:`briefing.index.pipeline`) for the one writer here. Work is
+committed in batches, the first within a second or so: a long build is searchable
+early and a killed build loses at most the current batch; segments are merged a few
+at a time as commits go. An index whose schema version differs, or that raises
+anything on open, is moved aside and rebuilt from the articles.
 """
 
 from __future__ import annotations
@@ -34,21 +36,35 @@ from whoosh.sorting import Count, FieldFacet
 from briefing.corpus.ingest import (
     Skip,
     SourceFile,
-    ingest_file,
     library_notices,
     needs_library,
     walk,
 )
 from briefing.corpus.model import Article, FileProblem
 from briefing.fileio import write_atomic
-from briefing.index.documents import article_to_doc, doc_to_article
+from briefing.index.documents import doc_to_article
 from briefing.index.library import Library
+from briefing.index.pipeline import PreparedFile, SpellWords, add_prepared, prepared
 from briefing.index.schema import SCHEMA_VERSION, build_schema
 
 LOCK_TIMEOUT_ENV = "BRIEFING_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 10.0
 BATCH_ARTICLES = 1000
 BATCH_SECONDS = 3.0
+# The first batch is committed sooner: a new library is searchable within a second or two.
+FIRST_BATCH_SECONDS = 1.0
+# The writer's posting pool (Whoosh's estimate; real use is about twice): what a build
+# holds in memory besides one batch, whatever the size of the library.
+POOL_MB = 48
+# Segments: each commit writes one. A commit merges the smallest MERGE_FANOUT of them
+# when they are of a size (within MERGE_FANOUT times each other) and hold at most
+# MAX_MERGE_DOCS articles together: no commit rewrites more than that (a merge in
+# Whoosh runs at a few hundred articles a second), and a 42,000-article library ends
+# in about a dozen segments instead of one per batch. The last commit of an update
+# merges everything when the index is as small as SMALL_INDEX_DOCS.
+MERGE_FANOUT = 8
+MAX_MERGE_DOCS = 16_000
+SMALL_INDEX_DOCS = 1000
 _META_FILE = "briefing-index.json"
 
 
@@ -83,6 +99,10 @@ class Progress:
     total: int
     path: str | None = None
     articles: int = 0
+    commits: int = 0
+    """Batches committed so far: when it changes, searches see more of the library."""
+    committed: int = 0
+    """Articles added by this update that are committed (searchable) so far."""
 
 
 @dataclass
@@ -368,7 +388,8 @@ class IndexStore:
         """Bring the index up to date with the library's folders, under the write lock.
 
         Args:
-            progress: called after each file with how far the update has got.
+            progress: called after each file and after each commit with how far the
+                update has got (``Progress.commits`` changes when a batch lands).
             wait: wait up to the lock timeout for another writer; if False, raise
                 :class:`IndexBusy` at once when one is at work.
         """
@@ -421,7 +442,7 @@ class IndexStore:
         ix = whoosh_index.open_dir(str(self.library.index_dir))
         with ix.searcher() as searcher:
             searcher.doc_count()
-            list(searcher.reader().lexicon("id"))[:1]
+            next(iter(searcher.reader().lexicon("id")), None)  # reads every segment's lexicon
         if set(ix.schema.names()) != set(build_schema().names()):
             raise ValueError("schema fields differ")
         return ix
@@ -457,6 +478,71 @@ class IndexStore:
             db.close()
             raise IndexUnavailable(f"cannot write the index manifest {path}: {exc}") from exc
         return db
+
+
+def _codec() -> Any:
+    """Whoosh's codec, with a term's single posting kept in the term table.
+
+    Whoosh's default writes every term's postings as a separate pickled, compressed
+    block; most terms of a news library's segment have one posting (names, numbers,
+    ids, every ``spell_`` word), and on BBC three blocks in four went (a quarter of a
+    commit's time). Each term records where its postings are, so readers need only
+    the fix to inlined postings in :mod:`briefing.index.whoosh_fixes`.
+    """
+    from whoosh.codec.whoosh3 import W3Codec
+
+    return W3Codec(inlinelimit=2)
+
+
+def _merge_tier(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy: merge the smallest MERGE_FANOUT segments that are of a size.
+
+    One merge at most per commit, so no commit waits for more than MERGE_FANOUT
+    segments to be rewritten.
+    """
+    group = _tier(segments)
+    return segments if group is None else _merge(writer, segments, group)
+
+
+def _tier(segments: list[Any]) -> list[Any] | None:
+    """The smallest MERGE_FANOUT segments within MERGE_FANOUT times each other's size."""
+    by_size = sorted(segments, key=lambda seg: seg.doc_count_all())
+    for start in range(len(by_size) - MERGE_FANOUT + 1):
+        group = by_size[start : start + MERGE_FANOUT]
+        if sum(seg.doc_count_all() for seg in group) > MAX_MERGE_DOCS:
+            return None  # the larger groups only get larger
+        if group[-1].doc_count_all() <= MERGE_FANOUT * max(group[0].doc_count_all(), 1):
+            return group
+    return None
+
+
+def _merge_due(ix: Any) -> bool:
+    """Whether the last commit of an update would merge segments of ``ix``."""
+    segments = ix._segments()
+    if len(segments) < 2:
+        return False
+    small = sum(seg.doc_count_all() for seg in segments) <= SMALL_INDEX_DOCS
+    return small or _tier(segments) is not None
+
+
+def _merge_final(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy of an update's last commit: all of a small index, else tiers."""
+    if sum(seg.doc_count_all() for seg in segments) <= SMALL_INDEX_DOCS:
+        return _merge(writer, segments, segments)
+    return _merge_tier(writer, segments)
+
+
+def _merge(writer: Any, segments: list[Any], group: list[Any]) -> list[Any]:
+    from whoosh.reading import SegmentReader
+
+    if len(group) < 2 and not any(seg.has_deletions() for seg in group):
+        return segments
+    for seg in group:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    merged = {id(seg) for seg in group}
+    return [seg for seg in segments if id(seg) not in merged]
 
 
 def _empty_index() -> Any:
@@ -510,10 +596,22 @@ class _Updater:
         self.report = report
         self.progress = progress
         self.writer: Any = None
+        self.spell = SpellWords()
         self.batch_articles = 0
         self.batch_started = time.monotonic()
+        self.commits = 0
+        self.committed = 0
+        self.done = 0
+        self.total = 0
+        self.indexed_paths: set[bytes] = set()
 
     def run(self) -> None:
+        # Paths with documents in the index as the update starts (the manifest may not
+        # know them all: a crash between the two commits). Only these need a deletion,
+        # and a deletion opens a searcher on every segment.
+        with self.ix.reader() as reader:
+            if reader.doc_count_all():
+                self.indexed_paths = set(reader.lexicon("path"))
         current, walk_skips, missing_roots = self._walk()
         # A file skipped for a missing library counts as changed (None): installing the
         # library must be all it takes to read it.
@@ -533,24 +631,41 @@ class _Updater:
         ]
         changed += self._promotions(deleted, changed, current)
         self.report.unchanged_files = len(current) - len(changed)
-        total = len(changed)
-        if self.progress:
-            self.progress(Progress(0, total))
+        self.total = len(changed)
+        self._report_progress()
         for path in deleted:
             self._ensure_writer()
             self.report.removed += self._drop_file(path)
             self.db.execute("DELETE FROM files WHERE path = ?", (path,))
-        for n, sf in enumerate(changed, 1):
-            self._ingest(sf, *current[str(sf.path)][1:])
-            if self.progress:
-                self.progress(Progress(n, total, str(sf.path), self.report.added))
+        started = time.monotonic()
+        for n, result in enumerate(prepared(changed), 1):
+            path = str(result.source.path)
+            self._ingest(result, *current[path][1:])
+            self.done = n
+            self._report_progress(path)
+            # The first batch counts from the start: the first files wait for the
+            # workers to start.
+            since = self.batch_started if self.commits else started
+            wait = BATCH_SECONDS if self.commits else min(FIRST_BATCH_SECONDS, BATCH_SECONDS)
             if self.batch_articles >= BATCH_ARTICLES or (
-                self.batch_articles and time.monotonic() - self.batch_started >= BATCH_SECONDS
+                self.batch_articles and time.monotonic() - since >= wait
             ):
                 self._commit(final=False)
+                self._report_progress(path)
         self._reconcile()
+        commits = self.commits
         self._commit(final=True)
+        if self.commits != commits:
+            self._report_progress()
         self._finish_report(walk_skips)
+
+    def _report_progress(self, path: str | None = None) -> None:
+        if self.progress:
+            self.progress(
+                Progress(
+                    self.done, self.total, path, self.report.added, self.commits, self.committed
+                )
+            )
 
     def _walk(self) -> tuple[dict[str, tuple[SourceFile, int, int]], list[Skip], list[Path]]:
         current: dict[str, tuple[SourceFile, int, int]] = {}
@@ -601,20 +716,21 @@ class _Updater:
 
     def _ensure_writer(self) -> None:
         if self.writer is None:
-            self.writer = self.ix.writer(timeout=5.0, limitmb=128)
+            self.writer = self.ix.writer(timeout=5.0, limitmb=POOL_MB, codec=_codec())
             self.batch_started = time.monotonic()
 
     def _drop_file(self, path: str) -> int:
         indexed = self.db.execute(
             "SELECT COUNT(*) FROM docs WHERE path = ? AND indexed = 1", (path,)
         ).fetchone()[0]
-        self.writer.delete_by_term("path", path)
+        if path.encode("utf-8") in self.indexed_paths:
+            self.writer.delete_by_term("path", path)
         self.db.execute("DELETE FROM docs WHERE path = ?", (path,))
         return int(indexed)
 
-    def _ingest(self, sf: SourceFile, mtime_ns: int, size: int) -> None:
+    def _ingest(self, result: PreparedFile, mtime_ns: int, size: int) -> None:
         self._ensure_writer()
-        path = str(sf.path)
+        path = str(result.source.path)
         before = {
             i
             for (i,) in self.db.execute(
@@ -622,13 +738,9 @@ class _Updater:
             )
         }
         self._drop_file(path)
-        result = ingest_file(sf)
         self.report.files_read += 1
         after: set[str] = set()
         for article in result.articles:
-            if article.id in after:
-                result.warnings.append(f"two items share the id {article.id}; kept the first")
-                continue
             row = self.db.execute(
                 "SELECT id FROM docs WHERE hash = ? AND indexed = 1 AND id != ? LIMIT 1",
                 (article.content_hash, article.id),
@@ -639,7 +751,7 @@ class _Updater:
                     (article.id, path, article.content_hash, row[0]),
                 )
                 continue
-            self.writer.add_document(**article_to_doc(article))
+            add_prepared(self.writer, article, self.spell)
             self.db.execute(
                 "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, 1, NULL)",
                 (article.id, path, article.content_hash),
@@ -651,7 +763,7 @@ class _Updater:
         self.report.removed += len(before - after)
         self.db.execute(
             "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-            (path, mtime_ns, size, result.skipped, json.dumps(result.warnings)),
+            (path, mtime_ns, size, result.skipped, json.dumps(list(result.warnings))),
         )
 
     def _reconcile(self) -> None:
@@ -669,11 +781,16 @@ class _Updater:
             self.writer.delete_by_term("path", path)
 
     def _commit(self, final: bool) -> None:
+        if final and self.writer is None and _merge_due(self.ix):
+            self._ensure_writer()
         if self.writer is not None:
+            self.spell.flush(self.writer)
             # Whoosh first, then the manifest: a crash in between leaves documents the
             # manifest does not know, which the next update reads again or reconciles.
-            self.writer.commit(merge=final)
+            self.writer.commit(mergetype=_merge_final if final else _merge_tier)
             self.writer = None
+            self.commits += 1
+            self.committed = self.report.added + self.report.updated
         self.db.commit()
         self.batch_articles = 0
         self.batch_started = time.monotonic()

@@ -13,6 +13,13 @@ old reader's segments to the new ones: on a searcher opened on an empty index it
 searcher still counts the merged-away segments and the deleted documents (a search
 returns every article twice). A refresh now opens a new searcher on the latest
 generation; the old one is closed, as Whoosh documents.
+
+3. Inlined postings. The codec can keep a term's few postings in the term table
+instead of a block of their own (``W3Codec(inlinelimit=...)``), but its posting writer
+calls ``set_inline`` where the term info defines ``set_inlined``; the default
+(``inlinelimit=1``) never gets there. The writer's name is given to the method, and
+the matcher over inlined postings without values gives ``b""``, as a block does, not a
+Python 2 ``""`` (which a merge refuses).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from typing import Any
 
 from whoosh import searching
 from whoosh.codec import whoosh3
+from whoosh.matching.mcore import ListMatcher
 
 
 def _cached_reader(self: Any, fieldname: str, column: Any) -> Any:
@@ -44,7 +52,17 @@ def _refresh(self: Any) -> Any:
     return fresh
 
 
+_list_value = ListMatcher.value
+
+
+def _bytes_value(self: Any) -> Any:
+    value = _list_value(self)
+    return b"" if value == "" else value
+
+
 def apply() -> None:
     """Install the fixes (idempotent)."""
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
     searching.Searcher.refresh = _refresh
+    whoosh3.W3TermInfo.set_inline = whoosh3.W3TermInfo.set_inlined
+    ListMatcher.value = _bytes_value

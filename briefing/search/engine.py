@@ -6,10 +6,12 @@ later without touching the UI; ``WhooshEngine`` is the local implementation.
 
 from __future__ import annotations
 
+import contextlib
 import math
-import threading
-from collections.abc import Callable, Sequence
-from typing import Protocol, TypeVar
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from briefing.compare.model import Comparison, Story
 from briefing.corpus.model import Article, FileProblem
@@ -24,6 +26,9 @@ from briefing.search.model import (
     SearchResult,
     Snippet,
 )
+
+if TYPE_CHECKING:
+    from briefing.compare.story_store import StoryStore, SyncReport
 
 T = TypeVar("T")
 
@@ -77,6 +82,10 @@ class Engine(Protocol):
         """The library's articles grouped into events."""
         ...
 
+    def sync_stories(self) -> SyncReport:
+        """Bring the stories up to date with the index (cheap when nothing changed)."""
+        ...
+
 
 class WhooshEngine:
     """The local engine: a library's Whoosh index in the data directory."""
@@ -86,8 +95,7 @@ class WhooshEngine:
     ) -> None:
         self.library = library
         self.store = IndexStore(library, lock_timeout=lock_timeout, build_on_open=build_on_open)
-        self._stories: tuple[int, list[Story]] | None = None
-        self._stories_lock = threading.Lock()
+        self._story_store: StoryStore | None = None
 
     def update(self, progress: ProgressCallback | None = None) -> IngestReport:
         """Index new and changed articles, drop deleted ones (one writer at a time)."""
@@ -115,23 +123,19 @@ class WhooshEngine:
         )
 
     def related(self, article_id: str, limit: int = 10) -> list[Hit]:
-        """Related coverage: the article's story (other outlets first), then more like it."""
+        """Related coverage: the article's story (other outlets first), then more like it.
+
+        The story is read from the story store: no clustering of the library here.
+        """
         from briefing.compare.stories import related_in_story
 
         similar = self._read(lambda: searcher.related(self.store.shared(), article_id, limit=limit))
-        stories = self.stories()
-        article = self.article(article_id)
-        members = [s for s in stories if article_id in s.article_ids]
-        sources = {article_id: article.source if article else None}
-        for story in members:
-            for member in story.article_ids:
-                if member not in sources:
-                    other = self.article(member)
-                    sources[member] = other.source if other else None
-        in_story = related_in_story(stories, article_id, sources)
+        self._sync_stories_on_read()
+        found = self._stories().story_of(article_id)
+        in_story = related_in_story([found[0]], article_id, found[1]) if found else []
         by_id = {h.id: h for h in similar}
         hits: list[Hit] = []
-        for member in in_story:
+        for member in in_story[:limit]:
             hit = by_id.pop(member, None) or self._hit(member)
             if hit is not None:
                 hits.append(hit)
@@ -209,14 +213,94 @@ class WhooshEngine:
         return idf
 
     def stories(self) -> list[Story]:
-        """The library's articles grouped into events (computed once per index version)."""
-        from briefing.compare.stories import cluster
+        """The library's articles grouped into events, read from the story store."""
+        self._sync_stories_on_read()
+        return self._stories().stories()
 
-        generation = self.store.generation()
-        with self._stories_lock:
-            if self._stories is None or self._stories[0] != generation:
-                self._stories = (generation, cluster(self.articles()))
-            return self._stories[1]
+    def sync_stories(self) -> SyncReport:
+        """Bring the story store up to date with the index: only what changed is redone,
+        and when nothing did, this costs a few file stats and one small read."""
+        from briefing.compare.story_store import SyncReport
+
+        store = self._stories()
+        fingerprint = self._index_fingerprint()
+        if store.fingerprint() == fingerprint:
+            return SyncReport()
+        if self.store.building():
+            # Mid-update (a rebuild lists few articles at first): keep the stories as
+            # they are rather than drop and re-add most of them; the update's end syncs.
+            return SyncReport(busy=True)
+        current = self._indexed_hashes()
+        if current is None:
+            return SyncReport()
+        return store.sync(current, self._fetch, fingerprint)
+
+    def _stories(self) -> StoryStore:
+        if self._story_store is None:
+            from briefing.compare.story_store import STORE_FILE, StoryStore
+
+            self._story_store = StoryStore(self.library.directory / STORE_FILE)
+        return self._story_store
+
+    def _sync_stories_on_read(self) -> None:
+        # The CLI brings the stories up to date when it reads them, as it builds a
+        # missing index; the app (build_on_open False) leaves that to its worker, so a
+        # reader never waits on a large update.
+        if self.store.build_on_open:
+            self.sync_stories()
+
+    def _index_fingerprint(self) -> str:
+        """What changes whenever the indexed articles may have: the index's commit
+        number and the manifest's files (committed after the index)."""
+        manifest = self.library.manifest_path
+        parts = [str(self.store.generation())]
+        for path in (manifest, Path(f"{manifest}-wal")):
+            try:
+                info = path.stat()
+                parts.append(f"{info.st_size}.{info.st_mtime_ns}")
+            except OSError:
+                parts.append("-")
+        return ":".join(parts)
+
+    def _indexed_hashes(self) -> dict[str, str] | None:
+        """Every indexed article's id → content hash, from the index's manifest.
+
+        The manifest, not the index: reading a hash from Whoosh means reading the
+        article's stored fields, whole bodies included. None if it cannot be read now.
+        """
+        path = self.library.manifest_path
+        if not path.exists():
+            return {}
+        try:
+            db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=10)
+            with contextlib.closing(db):
+                rows = db.execute("SELECT id, hash FROM docs WHERE indexed = 1").fetchall()
+        except sqlite3.Error:
+            return None
+        return {str(i): str(h) for i, h in rows}
+
+    def _fetch(self, ids: Sequence[str]) -> Iterator[Article]:
+        """Articles by id, for the story store: one by one for a few, else one pass."""
+        from whoosh.filedb.filestore import FileStorage
+
+        from briefing.index.documents import doc_to_article
+
+        wanted = set(ids)
+        self.store.open()  # built or repaired first, if it must be
+        # Its own searcher, not the shared one: a long pass must not hold up searches.
+        # Without memory maps: a pass over a large library's stored text would map it
+        # all, counting hundreds of megabytes against the process until it ends.
+        ix = FileStorage(str(self.library.index_dir), supports_mmap=False).open_index()
+        with ix.searcher() as s:
+            if len(wanted) > 100 and len(wanted) * 4 > s.doc_count():
+                for fields in s.all_stored_fields():
+                    if fields.get("id") in wanted:
+                        yield doc_to_article(fields)
+                return
+            for article_id in ids:
+                fields = s.document(id=article_id)
+                if fields:
+                    yield doc_to_article(fields)
 
     def problems(self) -> tuple[list[FileProblem], list[tuple[str, str]]]:
         """Skipped files and duplicates as of the last update."""

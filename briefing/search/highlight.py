@@ -6,6 +6,12 @@ with the terms the query actually matched in the index, wildcard and fuzzy
 expansions included. Phrases are highlighted only where the whole phrase occurs.
 Adjacent matches separated only by whitespace or hyphens become one span, so
 ``"precision strikes"`` and "Deir ez-Zor" are each one span.
+
+A text is not tokenised whole: a case-insensitive regular expression finds the words
+that can match (those starting like a wanted term, and capitalised or article-marked
+words for names), and only those are analysed. Token boundaries and positions are read
+from the text around them, so the spans are those of a full analysis (the full
+analysis remains for analyzers of another shape, and is what the tests compare with).
 """
 
 from __future__ import annotations
@@ -13,12 +19,15 @@ from __future__ import annotations
 import copy
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from whoosh import query
+from whoosh.analysis import CompositeAnalyzer, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.lang.porter import stem as porter_stem
 
+from briefing.index.schema import NAME_ARTICLES, NAME_PART, NameTokenizer, fold_name
 from briefing.search.model import Snippet
 from briefing.search.query import positive_leaves, typed_words, written_expansions
 
@@ -34,6 +43,27 @@ _ARTICLE_BEFORE = re.compile(
 )
 _JOINER = re.compile(r"[\s\-‐‑]*")  # whitespace and hyphens (not dashes)
 _SPACES = re.compile(r"\s+")
+
+# How many trailing letters of a Porter stem may differ from the word's ("possibl" from
+# "possibility": one; at most one over the 42k-article library's vocabulary): a word is
+# looked for by the letters of the stem before these.
+_STEM_REWRITE = 3
+# The shape of token expression the scan understands: ``X+(\.?X+)*``, X one character
+# class (Whoosh's default ``\w+(\.?\w+)*`` and our ``[\w\*]+(\.?[\w\*]+)*``).
+_TOKEN_SHAPE = re.compile(r"(\[[^\]]*\]|\\w)\+\(\\\.\?\1\+\)\*")
+_NAME_APOSTROPHES = "'’ʼʻʿʾ‘"  # join the parts of a name part (see NAME_PART)
+_WORD_CHAR = re.compile(r"\w")
+# Characters whose lowercase is longer ("İ" is "i̇"): offsets of the lowercase text would
+# not be those of the text, so such a text is analysed whole.
+_SLOW_TEXT = re.compile("\u0130")
+# The ASCII letters a name part folds from when its folded form starts with "d" and
+# the like: "Ezzor" is "zor", "Assad" is "sad" (see fold_name).
+_FUSED_ARTICLE = ("dtsznrl", "AE")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Stems of words seen by past searches, per stemming function (bounded: cleared when full).
+_STEMS: dict[Any, dict[str, str]] = {}
+_STEMS_SIZE = 200_000
+_SHAPES: dict[int, tuple[Any, _TextShape | None]] = {}
 
 
 @dataclass(frozen=True)
@@ -205,6 +235,190 @@ def _joined(text: str, end: int, start: int) -> bool:
     return start <= end or _JOINER.fullmatch(text, end, start) is not None
 
 
+@dataclass(frozen=True)
+class _TextShape:
+    """What the scan needs of a text analyzer: its tokens and its stemmer."""
+
+    token: re.Pattern[str]  # the tokenizer's expression
+    char: re.Pattern[str]  # one character of a token
+    stem: Callable[[str], str] | None
+    rewrite: int  # trailing letters a stem may rewrite (see _STEM_REWRITE)
+
+
+def _text_shape(analyzer: Any) -> _TextShape | None:
+    """The shape of ``analyzer`` when it is regex words, lowercase, maybe a stemmer."""
+    known = _SHAPES.get(id(analyzer))
+    if known is not None and known[0] is analyzer:
+        return known[1]
+    shape = None
+    items = list(getattr(analyzer, "items", ())) if isinstance(analyzer, CompositeAnalyzer) else []
+    if (
+        len(items) in (2, 3)
+        and type(items[0]) is RegexTokenizer
+        and not items[0].gaps
+        and items[0].expression.flags == re.UNICODE
+        and type(items[1]) is LowercaseFilter
+        and (
+            len(items) == 2
+            or (type(items[2]) is StemFilter and not items[2].ignore and not items[2].lang)
+        )
+    ):
+        found = _TOKEN_SHAPE.fullmatch(items[0].expression.pattern)
+        if found:
+            stem = items[2].stemfn if len(items) == 3 else None
+            shape = _TextShape(
+                token=items[0].expression,
+                char=re.compile(found.group(1)),
+                stem=stem,
+                # Other stemmers: only the initial is trusted, as _stemmed does.
+                rewrite=_STEM_REWRITE if stem is porter_stem else 1_000,
+            )
+    _SHAPES[id(analyzer)] = (analyzer, shape)
+    return shape
+
+
+def _stem_of(stem: Callable[[str], str], word: str, memo: dict[str, str]) -> str:
+    found = memo.get(word)
+    if found is None:
+        cache = _STEMS.setdefault(stem, {})
+        found = cache.get(word)
+        if found is None:
+            if len(cache) >= _STEMS_SIZE:
+                cache.clear()
+            found = cache[word] = stem(word)
+        memo[word] = found
+    return found
+
+
+def _occurrences(text: str, needles: Iterable[str]) -> list[int]:
+    """Every offset where one of ``needles`` occurs in ``text``, in order.
+
+    ``str.find`` skims a text far faster than a regular expression can step through
+    it, and the words looked for are few.
+    """
+    found: set[int] = set()
+    for needle in needles:
+        at = text.find(needle)
+        while at >= 0:
+            found.add(at)
+            at = text.find(needle, at + 1)
+    return sorted(found)
+
+
+def _scan_text(
+    text: str, terms: FieldTerms, shape: _TextShape, memo: dict[str, str]
+) -> list[_Token]:
+    """The tokens of ``text`` that can be wanted terms, as the analyzer makes them.
+
+    Only words starting like a wanted stem (or an expanded word) are looked at. Their
+    positions are made up: consecutive for tokens with no other token in between, with
+    a gap otherwise, which is all that phrases need.
+    """
+    wanted = terms.terms.union(*terms.phrases)
+    prefixes = {t[: max(1, len(t) - shape.rewrite)] for t in wanted if t}
+    prefixes.update(w for w in terms.words if w)
+    if not prefixes:
+        return []
+    initials = {t[:1] for t in wanted}  # as _stemmed: other words keep their spelling
+    lowered = text.lower()  # as long as text: see _SLOW_TEXT
+    char = shape.char
+    tokens: list[_Token] = []
+    pos = 0
+    last_end = 0
+    for start in _occurrences(lowered, prefixes):
+        if start < last_end:
+            continue  # inside the last token
+        if start and char.match(text, start - 1):
+            continue  # inside a word
+        if start >= 2 and text[start - 1] == "." and char.match(text, start - 2):
+            continue  # inside a token like "U.S": the tokenizer joins them
+        token = shape.token.match(text, start)
+        if token is None:
+            continue
+        end = token.end()
+        word = text[start:end].lower()  # the token alone, as LowercaseFilter does
+        term = word
+        if shape.stem is not None and word[:1] in initials:
+            term = _stem_of(shape.stem, word, memo)
+        if tokens:
+            pos += 1 if char.search(text, tokens[-1].end, start) is None else 2
+        tokens.append(_Token(pos, term, start, end, word))
+        last_end = end
+    return tokens
+
+
+def _part_start(text: str, start: int) -> bool:
+    """Whether a name part (NAME_PART) starts at ``start`` (a word character)."""
+    if start == 0:
+        return True
+    before = text[start - 1]
+    if _WORD_CHAR.match(before):
+        return False
+    return not (before in _NAME_APOSTROPHES and start >= 2 and _WORD_CHAR.match(text[start - 2]))
+
+
+def _is_article(text: str, part: re.Match[str]) -> bool:
+    end = part.end()
+    return end < len(text) and text[end] == "-" and part.group().lower() in NAME_ARTICLES
+
+
+def _name_starts(text: str, wanted: frozenset[str]) -> dict[int, bool]:
+    """Where a name part that may fold to one of ``wanted`` can start, and whether it
+    follows an article (and so is a name whatever its case)."""
+    initials = {w[:1] for w in wanted}
+    capitals = {i.upper() for i in initials if i.isascii() and i.isalpha()}
+    if initials & set(_FUSED_ARTICLE[0]):
+        capitals.update(_FUSED_ARTICLE[1])
+    starts = dict.fromkeys(_occurrences(text, capitals), False)
+    if not text.isascii():
+        # Accented capitals fold to ASCII: every non-ASCII letter is a candidate.
+        starts.update(dict.fromkeys((m.start() for m in _NON_ASCII.finditer(text)), False))
+    for hyphen in _occurrences(text, "-"):
+        for size in (2, 3):
+            start = hyphen - size
+            if start >= 0 and text[start:hyphen].lower() in NAME_ARTICLES:
+                break
+        else:
+            continue
+        article = NAME_PART.match(text, start)
+        if article is None or article.end() != hyphen or not _part_start(text, start):
+            continue
+        after = NAME_PART.search(text, hyphen)
+        while after is not None and _is_article(text, after):
+            after = NAME_PART.search(text, after.end())
+        if after is not None:
+            starts[after.start()] = True
+    return starts
+
+
+def _scan_names(text: str, wanted: frozenset[str]) -> list[_Token]:
+    """The ``names`` tokens of ``text`` (as NameTokenizer makes them at index time) whose
+    folded text is in ``wanted``.
+
+    Only capitalised parts and the parts after an article are looked at; positions are
+    made up as in :func:`_scan_text`.
+    """
+    starts = _name_starts(text, wanted)
+    tokens: list[_Token] = []
+    pos = 0
+    for start in sorted(starts):
+        if not _part_start(text, start):
+            continue
+        part = NAME_PART.match(text, start)
+        if part is None or _is_article(text, part):
+            continue
+        if not (starts[start] or part.group()[0].isupper()):
+            continue
+        folded = fold_name(part.group())
+        if folded not in wanted:
+            continue
+        if tokens:
+            between = NAME_PART.finditer(text, tokens[-1].end, start)
+            pos += 2 if any(not _is_article(text, m) for m in between) else 1
+        tokens.append(_Token(pos, folded, start, part.end(), folded))
+    return tokens
+
+
 def highlight(
     text: str,
     terms: FieldTerms,
@@ -231,10 +445,15 @@ def highlight(
         return Highlighted(())
     # (start, end, key, is_name)
     raw: list[tuple[int, int, str, bool]] = []
+    memo = {} if memo is None else memo
+    shape = None if _SLOW_TEXT.search(text) else _text_shape(text_analyzer)
     if terms.terms or terms.words or terms.phrases:
-        wanted = terms.terms.union(*terms.phrases)
-        initials = {term[:1] for term in wanted}
-        tokens = _stemmed(text_analyzer, text, initials, {} if memo is None else memo)
+        if shape is not None:
+            tokens = _scan_text(text, terms, shape, memo)
+        else:
+            wanted = terms.terms.union(*terms.phrases)
+            initials = {term[:1] for term in wanted}
+            tokens = _stemmed(text_analyzer, text, initials, memo)
         raw.extend(
             (t.start, t.end, t.text, False)
             for t in tokens
@@ -245,7 +464,10 @@ def highlight(
             raw.extend((s, e, key, False) for s, e in _phrase_hits(tokens, phrase))
     typed_spans: list[tuple[int, int]] = []
     if terms.names or terms.name_phrases:
-        tokens = _analyse(name_analyzer, text)
+        if shape is not None and type(name_analyzer) is NameTokenizer:
+            tokens = _scan_names(text, terms.names.union(*terms.name_phrases))
+        else:
+            tokens = _analyse(name_analyzer, text)
         for t in tokens:
             if t.text in terms.names:
                 start = _name_start(text, t.start)
@@ -349,34 +571,29 @@ def _window(text: str, start: int, end: int, width: int) -> tuple[int, int]:
     return _snap_start(text, left, start), _snap_end(text, right, end)
 
 
+def _collapsed_at(segment: str, at: int) -> int:
+    """Where ``segment[at]`` lands once whitespace runs are single spaces and leading
+    whitespace is dropped."""
+    before = segment[:at]
+    words = before.split()
+    return len(" ".join(words)) + (1 if words and before[-1].isspace() else 0)
+
+
 def _clip(text: str, start: int, end: int, matches: Iterable[Match]) -> Snippet:
     """The snippet ``text[start:end]`` with whitespace runs as single spaces, ellipses at
     cut ends, and the matches that lie wholly inside as highlight offsets."""
     segment = text[start:end]
-    out: list[str] = []
-    where: list[int] = []  # where[i]: offset in the output of segment[i]
-    previous_space = True  # also drops leading whitespace
-    for char in segment:
-        if char.isspace():
-            where.append(len(out))
-            if not previous_space:
-                out.append(" ")
-            previous_space = True
-        else:
-            where.append(len(out))
-            out.append(char)
-            previous_space = False
-    where.append(len(out))
-    while out and out[-1] == " ":
-        out.pop()
     prefix = ELLIPSIS if start > 0 else ""
     suffix = ELLIPSIS if end < len(text) else ""
     spans = tuple(
-        (len(prefix) + where[m.start - start], len(prefix) + where[m.end - 1 - start] + 1)
+        (
+            len(prefix) + _collapsed_at(segment, m.start - start),
+            len(prefix) + _collapsed_at(segment, m.end - 1 - start) + 1,
+        )
         for m in matches
         if m.start >= start and m.end <= end
     )
-    return Snippet(prefix + "".join(out) + suffix, spans)
+    return Snippet(prefix + " ".join(segment.split()) + suffix, spans)
 
 
 def snippets(

@@ -633,6 +633,15 @@ def _has_error(q: Any) -> bool:
     return any(_has_error(child) for child in q.children())
 
 
+def has_expansions(q: Any) -> bool:
+    """Whether ``q`` has parts that expand to many terms (wildcard and fuzzy words, date
+    ranges): Whoosh matches those best by reading them whole, and scores them
+    differently depending on how it matches them."""
+    if isinstance(q, (_Bounded, query.MultiTerm, query.NumericRange, query.TermRange)):
+        return True
+    return any(has_expansions(child) for child in q.children())
+
+
 def positive_leaves(q: Any) -> Iterator[Any]:
     """The leaf queries of ``q`` that a match satisfies (not those under NOT)."""
     if _is_null(q) or isinstance(q, query.Not):

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Any
-
-from whoosh import query as wq
-from whoosh import sorting
 
 from briefing.index.schema import fold_name
 from briefing.search import highlight as hl
@@ -24,16 +23,25 @@ from briefing.search.model import (
     SearchResult,
     Snippet,
 )
-from briefing.search.query import (
-    MAX_EXPANSIONS,
-    MAX_QUERY_CHARS,
-    OPERATORS,
-    ParsedQuery,
-    parse_query,
-    typed_words,
+from briefing.search.prepared import (
+    PreparedQuery,
+    filter_query,
+    forget_prepared,
+    prepare,
+    prepared_terms,
+    ranked,
+    remember,
 )
+from briefing.search.query import MAX_EXPANSIONS, MAX_QUERY_CHARS, OPERATORS
 
-__all__ = ["MAX_QUERY_CHARS", "facets", "filter_query", "related", "search"]
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "facets",
+    "filter_query",
+    "forget_prepared",
+    "related",
+    "search",
+]
 
 RELATED_SNIPPET_CHARS = 160
 # Candidates fetched for related(): enough that other outlets can be put first.
@@ -73,29 +81,32 @@ def search(
     """
     started = time.perf_counter()
     limit, offset = max(0, limit), max(0, offset)
-    if not query.strip():
-        return _browse(ix, query, filters, limit, offset, snippets, started)
     with ix.searcher() as searcher:
-        # The searcher's schema: ``ix.schema`` would read the index's table of contents again.
-        parsed = parse_query(query, searcher.schema, MAX_QUERY_CHARS)
-        if parsed.query is None:
+        prepared = prepare(searcher, query, filters)
+        if prepared.query is None:
             return SearchResult(
                 query=query,
                 total=0,
-                notices=parsed.notices,
+                notices=prepared.parsed.notices,
                 elapsed=time.perf_counter() - started,
             )
-        results = searcher.search(
-            parsed.query,
-            limit=max(1, offset + limit),
-            filter=filter_query(filters),
-            groupedby=_facet_spec(),
-        )
-        total = len(results)
-        facet_counts = _facet_counts(results)
-        page = list(results[offset : offset + limit]) if limit else []
-        hits, variants = _page_hits(searcher, parsed, page, snippets)
-        suggestion = _suggest(parsed.text, searcher.reader()) if total == 0 else None
+        if not query.strip():
+            hits = _browse_hits(searcher, prepared, limit, offset, snippets)
+            return SearchResult(
+                query=query,
+                total=prepared.total,
+                hits=tuple(hits),
+                facets=prepared.facets,
+                elapsed=time.perf_counter() - started,
+            )
+        prepared = ranked(searcher, prepared, offset + limit)
+        page = prepared.ranked[offset : offset + limit] if limit else ()
+        hits, variants = _page_hits(searcher, prepared, page, snippets)
+        total = prepared.total
+        if total == 0 and not prepared.suggested:
+            suggestion = _suggest(prepared.parsed.text, searcher.reader())
+            prepared = remember(searcher, replace(prepared, suggestion=suggestion, suggested=True))
+    parsed = prepared.parsed
     notices = list(parsed.notices)
     for label in dict.fromkeys(parsed.capped):
         notices.append(f"{label} matches too many words; searched the first {MAX_EXPANSIONS}.")
@@ -105,48 +116,28 @@ def search(
         query=query,
         total=total,
         hits=tuple(hits),
-        facets=facet_counts,
-        suggestion=suggestion,
+        facets=prepared.facets,
+        suggestion=prepared.suggestion,
         notices=tuple(notices),
         variants=tuple(variants),
         elapsed=time.perf_counter() - started,
     )
 
 
-def _browse(
-    ix: Any, query: str, filters: Filters, limit: int, offset: int, snippets: int, started: float
-) -> SearchResult:
+def _browse_hits(
+    searcher: Any, prepared: PreparedQuery, limit: int, offset: int, snippets: int
+) -> list[Hit]:
     """An empty query lists every article (within the filters), newest first."""
-    with ix.searcher() as searcher:
-        results = searcher.search(
-            wq.Every(),
-            limit=max(1, offset + limit),
-            filter=filter_query(filters),
-            groupedby=_facet_spec(),
-            # Month first: undated articles have none and so come last, not first.
-            sortedby=sorting.MultiFacet(
-                [
-                    sorting.FieldFacet("month", reverse=True),
-                    sorting.FieldFacet("published", reverse=True),
-                ]
-            ),
-        )
-        total = len(results)
-        facet_counts = _facet_counts(results)
-        page = list(results[offset : offset + limit]) if limit else []
-        hits = []
-        for hit in page:
-            fields = hit.fields()
-            body = str(fields.get("body") or fields.get("title") or "")
-            lead = (hl.lead_snippet(body),) if body and snippets else ()
-            hits.append(_hit(fields, 0.0, lead))
-    return SearchResult(
-        query=query,
-        total=total,
-        hits=tuple(hits),
-        facets=facet_counts,
-        elapsed=time.perf_counter() - started,
-    )
+    if not limit or not prepared.total:
+        return []
+    prepared = ranked(searcher, prepared, offset + limit)
+    hits = []
+    for _, docnum in prepared.ranked[offset : offset + limit]:
+        fields = searcher.stored_fields(docnum)
+        body = str(fields.get("body") or fields.get("title") or "")
+        lead = (hl.lead_snippet(body),) if body and snippets else ()
+        hits.append(_hit(fields, 0.0, lead))
+    return hits
 
 
 def article_matches(ix: Any, query: str, article_id: str) -> ArticleMatches:
@@ -155,23 +146,23 @@ def article_matches(ix: Any, query: str, article_id: str) -> ArticleMatches:
     An empty or match-less query, or an unknown id, gives no spans.
     """
     with ix.searcher() as searcher:
-        parsed = parse_query(query, searcher.schema, MAX_QUERY_CHARS)
+        prepared = prepared_terms(searcher, query)
+        if prepared.query is None or not query.strip():
+            return ArticleMatches()
         fields = searcher.document(id=article_id)
-        if parsed.query is None or not fields:
+        if not fields:
             return ArticleMatches()
         schema = searcher.schema
-        reader = searcher.reader()
-        typed = typed_words(parsed.text)
         names = schema["names"].analyzer
         memo: dict[str, str] = {}
         spans = []
-        for field in ("title", "body"):
+        for fieldname, terms in (("title", prepared.title_terms), ("body", prepared.body_terms)):
             found = hl.highlight(
-                str(fields.get(field) or ""),
-                hl.field_terms(parsed.query, reader, field),
-                schema[field].analyzer,
+                str(fields.get(fieldname) or ""),
+                terms,
+                schema[fieldname].analyzer,
                 names,
-                typed,
+                prepared.typed,
                 memo,
             )
             spans.append(tuple((m.start, m.end) for m in found.matches))
@@ -187,14 +178,10 @@ def facets(ix: Any, query: str, filters: Filters = NO_FILTERS) -> dict[str, dict
         articles left out of ``"month"``.
     """
     with ix.searcher() as searcher:
-        if not query.strip():
-            q: Any = wq.Every()  # as in search(): an empty query browses everything
-        else:
-            q = parse_query(query, searcher.schema, MAX_QUERY_CHARS).query
-            if q is None:
-                return {"source": {}, "month": {}}
-        results = searcher.search(q, limit=1, filter=filter_query(filters), groupedby=_facet_spec())
-        return _facet_counts(results)
+        prepared = prepare(searcher, query, filters)
+        if prepared.query is None:
+            return {"source": {}, "month": {}}
+        return prepared.facets
 
 
 def related(ix: Any, article_id: str, limit: int = 10) -> list[Hit]:
@@ -232,53 +219,7 @@ def related(ix: Any, article_id: str, limit: int = 10) -> list[Hit]:
     return hits[:limit]
 
 
-def filter_query(filters: Filters) -> Any | None:
-    """The Whoosh filter query for ``filters`` (None when there is nothing to filter)."""
-    parts: list[Any] = []
-    if filters.sources:
-        parts.append(wq.Or([wq.Term("source_facet", name) for name in filters.sources]))
-    if filters.months:
-        parts.append(wq.Or([wq.Term("month", month) for month in filters.months]))
-    if filters.since or filters.until:
-        start = _start_of(filters.since) if filters.since else None
-        end = _start_of(filters.until + timedelta(days=1)) if filters.until else None
-        if end is not None:
-            end -= timedelta(microseconds=1)  # "until" is inclusive: its whole day
-        parts.append(wq.DateRange("published", start, end))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
 # -- Helpers ---------------------------------------------------------------------------
-
-
-def _start_of(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day)
-
-
-def _facet_spec() -> dict[str, Any]:
-    return {
-        "source": sorting.FieldFacet("source_facet", maptype=sorting.Count),
-        "month": sorting.FieldFacet("month", maptype=sorting.Count),
-    }
-
-
-def _facet_counts(results: Any) -> dict[str, dict[str, int]]:
-    def counts(name: str) -> dict[str, int]:
-        # Documents without a value (undated articles) come back under None or "".
-        return {
-            key.decode("utf-8") if isinstance(key, bytes) else str(key): int(count)
-            for key, count in results.groups(name).items()
-            if key not in (None, "", b"")
-        }
-
-    sources = counts("source")
-    months = counts("month")
-    return {
-        "source": dict(sorted(sources.items(), key=lambda item: (-item[1], item[0].casefold()))),
-        "month": dict(sorted(months.items())),
-    }
 
 
 def _source_key(source: Any) -> str | None:
@@ -305,26 +246,24 @@ def _hit(fields: dict[str, Any], score: float, snippets: tuple[Snippet, ...]) ->
 
 
 def _page_hits(
-    searcher: Any, parsed: ParsedQuery, page: list[Any], count: int
+    searcher: Any, prepared: PreparedQuery, page: Sequence[tuple[float, int]], count: int
 ) -> tuple[list[Hit], list[str]]:
     """Hits with snippets for the page, and the other spellings of typed names in them.
 
-    Only the page's stored texts are read and analysed: that is what keeps a search
+    Only the page's stored texts are read and scanned: that is what keeps a search
     fast on a large library.
     """
     schema = searcher.schema
-    reader = searcher.reader()
-    body_terms = hl.field_terms(parsed.query, reader, "body")
-    title_terms = hl.field_terms(parsed.query, reader, "title")
-    typed = typed_words(parsed.text)
+    body_terms, title_terms = prepared.body_terms, prepared.title_terms
+    typed = prepared.typed
     names = schema["names"].analyzer
     # Titles are analysed only for other spellings, or when a hit has no body.
     title_spellings = bool(title_terms.typed_names or title_terms.name_phrases)
     hits: list[Hit] = []
     variants: dict[str, str] = {}
     memo: dict[str, str] = {}  # stems of the page's words, shared by its hits
-    for hit in page:
-        fields = hit.fields()
+    for score, docnum in page:
+        fields = searcher.stored_fields(docnum)
         body = str(fields.get("body") or "")[:SNIPPET_SCAN_CHARS]
         title = str(fields.get("title") or "")
         in_body = hl.highlight(body, body_terms, schema["body"].analyzer, names, typed, memo)
@@ -347,7 +286,7 @@ def _page_hits(
             elif title:
                 matches = in_title.matches if in_title else ()
                 snips = hl.snippets(title, matches, 1) or (hl.lead_snippet(title),)
-        hits.append(_hit(fields, hit.score, snips))
+        hits.append(_hit(fields, score, snips))
     return hits, sorted(variants.values(), key=str.casefold)
 
 
@@ -394,7 +333,10 @@ def _correct(word: str, reader: Any) -> str | None:
             for candidate in reader.terms_within(fieldname, lower, distance, prefix=1):
                 candidate = str(candidate)
                 if candidate != lower and candidate.isalpha():
-                    frequency = int(reader.doc_frequency(fieldname, candidate))
+                    # frequency, not doc_frequency: a spell posting now stands for all
+                    # the documents of one commit that use the word, with their count
+                    # as its weight (see index/pipeline.py).
+                    frequency = int(reader.frequency(fieldname, candidate))
                     candidates[candidate] = candidates.get(candidate, 0) + frequency
         if candidates:
             # The most frequent of the nearest words: the likeliest intended one.

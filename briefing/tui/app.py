@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import BUILTIN_THEMES, Theme
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from briefing import locations
@@ -46,6 +47,8 @@ from briefing.tui.screens.search import SearchScreen
 from briefing.tui.themes import bundled_themes
 
 DEFAULT_THEME = "briefing-dark"
+BATCH_REFRESH_SECONDS = 0.5
+"""While a build runs, the search runs again this long after a batch lands."""
 FIRST_RUN_HINT = (
     "This is the bundled sample corpus. Add your own folders with ctrl+l (library), "
     "or run `briefing PATH` or `briefing index PATH`."
@@ -99,6 +102,8 @@ class BriefingApp(App[None]):
         self.update_on_start = update_on_start
         self.hint = hint
         self._reader: ReaderScreen | None = None
+        self._commits_seen = 0
+        self._batch_timer: Timer | None = None
         self._notes: NoteStore | None = None
         self._notes_lock = threading.Lock()
         self.sub_title = f"library {self.library.name!r}"
@@ -354,10 +359,30 @@ class BriefingApp(App[None]):
         thread=True, exclusive=True, group="stories", name="grouping stories", exit_on_error=False
     )
     def _group_stories(self) -> None:
-        # Right after indexing, off the UI thread: related coverage needs the stories,
-        # and on a large library the first clustering takes seconds. Its own worker, so
-        # that a failure here is not reported as a failed update.
-        self.engine.stories()
+        # Right after indexing, off the UI thread: related coverage reads the story
+        # store, and grouping a large update takes seconds (nothing to do when nothing
+        # changed). Its own worker, so a failure is not reported as a failed update.
+        self.engine.sync_stories()
+
+    def watch_indexing(self, progress: Progress | None) -> None:
+        """A batch of the running update was committed: show what it made searchable.
+
+        Debounced: the search runs again at most every BATCH_REFRESH_SECONDS, however
+        often batches land.
+        """
+        if progress is None:
+            self._commits_seen = 0
+            return
+        if progress.commits > self._commits_seen:
+            self._commits_seen = progress.commits
+            if self._batch_timer is None:
+                self._batch_timer = self.set_timer(BATCH_REFRESH_SECONDS, self._batch_landed)
+
+    def _batch_landed(self) -> None:
+        self._batch_timer = None
+        screen = self.search_screen()
+        if screen is not None:
+            screen.refresh_results()
 
     def _updated(self, report: IngestReport) -> None:
         self.indexing = None

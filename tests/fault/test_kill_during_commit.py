@@ -32,7 +32,8 @@ from briefing.index.library import load_library
 
 point, batch, generation = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 store.BATCH_ARTICLES = batch
-store.BATCH_SECONDS = 1e9  # batches by count only: where the kill lands is fixed
+# Batches by count only: where the kill lands is fixed.
+store.BATCH_SECONDS = store.FIRST_BATCH_SECONDS = 1e9
 
 def die():
     os.kill(os.getpid(), signal.SIGKILL)

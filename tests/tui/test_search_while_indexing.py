@@ -16,7 +16,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from briefing.index import store as store_module
+# Fewer files than the pipeline's parallel threshold are read in this process, through
+# this module's ingest_file: the tests hold the build there.
+from briefing.index import pipeline as pipeline_module
 from briefing.tui.app import BriefingApp, make_app
 from briefing.tui.screens.search import SearchScreen
 from briefing.tui.widgets.result_list import ResultList
@@ -51,7 +53,7 @@ async def test_a_search_during_the_first_build_answers_at_once_and_then_finds_al
         {f"{n:03}.txt": f"Brief {n}\n\nA zeppelin landed at field {n}.\n" for n in range(40)},
     )
     started, release = threading.Event(), threading.Event()
-    real_ingest = store_module.ingest_file
+    real_ingest = pipeline_module.ingest_file
 
     def held_ingest(source: object) -> object:
         # The build holds the write lock and has not committed a batch yet.
@@ -59,7 +61,7 @@ async def test_a_search_during_the_first_build_answers_at_once_and_then_finds_al
         assert release.wait(30), "the test never released the build"
         return real_ingest(source)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store_module, "ingest_file", held_ingest)
+    monkeypatch.setattr(pipeline_module, "ingest_file", held_ingest)
     app = make_app(path=folder)
     async with app.run_test(size=SIZE) as pilot:
         # Waited for off the event loop, which must go on running the app.
@@ -108,3 +110,47 @@ async def test_a_refresh_for_a_changed_library_keeps_the_selected_article(
         assert results.total == 7
         assert results.selected is not None and results.selected.id == chosen.id
         assert results.cursor != 2  # it moved with its article
+
+
+async def test_the_query_runs_again_when_a_batch_of_a_build_lands(tmp_path: Path) -> None:
+    """While a build runs, each committed batch makes more articles searchable: the
+    search screen runs its query again (debounced), without the user typing."""
+    from briefing.index.store import IndexStore, Progress
+    from briefing.tui.app import BATCH_REFRESH_SECONDS
+
+    folder = write_files(
+        tmp_path / "wire", {f"{n}.txt": f"Brief {n}\n\nA zeppelin at {n}.\n" for n in range(3)}
+    )
+    app = make_app(path=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = await _search(app, pilot, "zeppelin")
+        assert screen.query_one(ResultList).total == 3
+        # Another writer commits more articles; the running update reports a batch.
+        write_files(folder, {f"new{n}.txt": f"New {n}\n\nA zeppelin, {n}.\n" for n in range(2)})
+        IndexStore(app.library).update()
+        app.indexing = Progress(done=1, total=2, commits=1)
+        await pilot.pause(BATCH_REFRESH_SECONDS + 0.2)  # the debounce timer fires
+        for worker in [w for w in app.workers if w.group == "search"]:
+            await worker.wait()
+        await pilot.pause()
+        assert screen.query_one(ResultList).total == 5
+        app.indexing = None
+
+
+async def test_the_app_builds_a_folder_through_worker_processes(tmp_path: Path) -> None:
+    """Enough files for the pipeline's worker processes: inside the app, where Textual
+    has replaced sys.stderr (fileno -1), starting them used to fail the whole build
+    ("bad value(s) in fds_to_keep")."""
+    count = pipeline_module.MIN_PARALLEL_FILES + 6
+    folder = write_files(
+        tmp_path / "wire",
+        {f"{n:03}.txt": f"Brief {n}\n\nA zeppelin over field {n}.\n" for n in range(count)},
+    )
+    app = make_app(path=folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert not [m for m in messages if "failed" in m], messages
+        screen = await _search(app, pilot, "zeppelin")
+        assert screen.query_one(ResultList).total == count

@@ -8,9 +8,11 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from briefing.index import pipeline
 from briefing.index import store as store_module
 from briefing.index.library import Library, load_library
 from briefing.index.store import IndexBusy, IndexStore, Progress, writer_lock
@@ -276,3 +278,76 @@ def test_indexing_writes_nothing_into_the_article_folder(tmp_path: Path) -> None
     assert sorted(p.relative_to(folder) for p in folder.rglob("*")) == before
     assert store.library.index_dir.is_relative_to(locations.data_dir())
     assert any(store.library.index_dir.glob("*.toc"))
+
+
+def test_progress_says_when_a_batch_is_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_files(tmp_path / "c", {f"a{n:02}.txt": _article(n) for n in range(12)})
+    monkeypatch.setattr(store_module, "BATCH_ARTICLES", 4)
+    monkeypatch.setattr(store_module, "BATCH_SECONDS", 1e9)
+    monkeypatch.setattr(store_module, "FIRST_BATCH_SECONDS", 1e9)
+    library = _library(folder)
+    landed: list[tuple[int, int, int]] = []
+
+    def progress(p: Progress) -> None:
+        if not landed or p.commits != landed[-1][0]:
+            # What the app does when a batch lands: search again, and see it.
+            landed.append((p.commits, p.committed, len(IndexStore(library).ids())))
+
+    IndexStore(library).update(progress)
+    assert landed[:4] == [(0, 0, 0), (1, 4, 4), (2, 8, 8), (3, 12, 12)]
+    # Then the last commit merges the three small segments into one.
+    assert landed[4:] == [(4, 12, 12)]
+
+
+def test_a_build_in_worker_processes_matches_one_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {f"a{n:02}.txt": _article(n) for n in range(40)}
+    files["copy.txt"] = _article(3)  # a duplicate
+    files["broken.json"] = "{"
+    folder = write_files(tmp_path / "c", files)
+    reports, articles = [], []
+    for name, threshold in (("workers", 1), ("serial", 10**9)):
+        monkeypatch.setattr(pipeline, "MIN_PARALLEL_FILES", threshold)
+        store = IndexStore(_library(folder, name))
+        reports.append(store.update().to_json())
+        articles.append(store.articles())
+    for report in reports:
+        report.pop("elapsed")
+    assert reports[0] == reports[1]
+    assert articles[0] == articles[1] and len(articles[0]) == 40
+    assert reports[0]["duplicates"] == [{"id": "c/copy.txt", "duplicate_of": "c/a03.txt"}]
+
+
+def _segments(store: IndexStore) -> int:
+    return len(store.open()._segments())
+
+
+def test_batch_segments_are_merged_in_bounded_steps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_files(tmp_path / "c", {f"a{n:02}.txt": _article(n) for n in range(20)})
+    monkeypatch.setattr(store_module, "BATCH_ARTICLES", 1)
+    monkeypatch.setattr(store_module, "SMALL_INDEX_DOCS", 0)
+    store = IndexStore(_library(folder))
+    merges: list[int] = []
+    original = store_module._merge
+
+    def counting(writer: Any, segments: list[Any], group: list[Any]) -> list[Any]:
+        merges.append(len(group))
+        return original(writer, segments, group)
+
+    monkeypatch.setattr(store_module, "_merge", counting)
+    store.update()
+    # Twenty commits of one article: merged MERGE_FANOUT at a time, never more.
+    assert merges and set(merges) == {store_module.MERGE_FANOUT}
+    assert _segments(store) < 20 - store_module.MERGE_FANOUT
+    assert store.ids() == sorted(f"c/a{n:02}.txt" for n in range(20))
+    # A small index is merged whole by the last commit of an update.
+    monkeypatch.setattr(store_module, "SMALL_INDEX_DOCS", 1000)
+    (folder / "a00.txt").write_text(_article(0, "changed"), encoding="utf-8")
+    store.update()
+    assert _segments(store) == 1
+    assert store.ids() == sorted(f"c/a{n:02}.txt" for n in range(20))

@@ -10,6 +10,7 @@ import pytest
 from briefing.corpus import ingest
 from briefing.corpus.ingest import Skip, SourceFile, ingest_file, walk
 from briefing.corpus.sanitize import sanitize_line, sanitize_text
+from briefing.index import pipeline
 from tests.conftest import SAMPLE, write_files
 
 
@@ -140,3 +141,65 @@ def test_sample_corpus_ingests() -> None:
     assert "Global Communism" not in by_prefix["001"].body
     assert ">>Related" not in by_prefix["002"].body
     assert {"source", "author"} <= by_prefix["001"].inferred
+
+
+# -- the worker pipeline ---------------------------------------------------------------
+
+
+def _dies_on_crash(source: SourceFile) -> pipeline.PreparedFile:
+    """A reader that kills its worker process on one file (a segfault, the OOM killer)."""
+    if "crash" in source.path.name:
+        os._exit(70)
+    return pipeline.prepare_file(source)
+
+
+def _brief_files(count: int) -> dict[str, str]:
+    return {
+        f"a{n:02}.txt": f"Report {n} from Deir ez-Zor\n\nOfficials counted {n} drones.\n"
+        for n in range(count)
+    }
+
+
+def test_workers_prepare_the_same_documents_as_the_main_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = _brief_files(30)
+    files["bad.json"] = "{not json"
+    files, _ = _walk(write_files(tmp_path, files))
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL_FILES", 1)
+    monkeypatch.setattr(pipeline, "CHUNK_FILES", 4)
+    parallel = list(pipeline.prepared(files, workers=2))
+    serial = list(pipeline.prepared(files, workers=0))
+    assert [p.source for p in parallel] == files  # in order
+    assert parallel == serial
+    bad = next(p for p in parallel if p.source.path.name == "bad.json")
+    assert bad.skipped and not bad.articles
+    names = {f.name: f for f in parallel[0].articles[0].fields}
+    assert {t for t, _, _ in names["names"].postings} == {b"report", b"deir", b"zor", b"oficials"}
+    assert b"drones" in names["body"].spell
+
+
+def test_a_worker_that_dies_costs_only_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = _brief_files(20)
+    files["a07-crash.txt"] = "Crash\n\nThis one takes its reader process down.\n"
+    files, _ = _walk(write_files(tmp_path, files))
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL_FILES", 1)
+    monkeypatch.setattr(pipeline, "CHUNK_FILES", 3)
+    results = list(pipeline.prepared(files, workers=2, task=_dies_on_crash))
+    assert [r.source for r in results] == files
+    crashed = [r for r in results if r.skipped]
+    assert [r.source.path.name for r in crashed] == ["a07-crash.txt"]
+    assert "crashed" in (crashed[0].skipped or "")
+    assert all(len(r.articles) == 1 for r in results if not r.skipped)
+
+
+def test_worker_tasks_are_bounded_in_files_and_bytes(tmp_path: Path) -> None:
+    files = {f"s{n}.txt": "x" * 100 for n in range(10)}
+    files["big.sgm"] = "y" * (pipeline.CHUNK_BYTES + 1)  # a thousand-article archive
+    sources, _ = _walk(write_files(tmp_path, files))
+    chunks = list(pipeline._chunks(sources))
+    assert [s for chunk in chunks for s in chunk] == sources
+    assert all(len(chunk) <= pipeline.CHUNK_FILES for chunk in chunks)
+    assert [s.path.name for s in chunks[0]] == ["big.sgm"]  # alone: its own task

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
+import sqlite3
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from itertools import combinations
 from pathlib import Path
@@ -14,6 +17,7 @@ import pytest
 
 from briefing.compare.model import Story
 from briefing.compare.stories import cluster, idf_table, related_in_story
+from briefing.compare.story_store import StoryStore, SyncReport
 from briefing.corpus.ingest import SourceFile, ingest_file, walk
 from briefing.corpus.model import Article
 from tests.conftest import CORPORA, SAMPLE
@@ -286,3 +290,176 @@ def test_bbc_sample_clusters_quickly_and_keeps_duplicates_together(shared_corpor
     assert duplicates  # the sample does hold some of the corpus's exact duplicates
     for ids in duplicates:
         assert len({story[i] for i in ids}) == 1, ids
+
+
+# --- the story store -------------------------------------------------------------------
+
+
+class _Index:
+    """Articles standing in for the index: id → hash for the diff, and counted reads."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.by_id = {a.id: a for a in articles}
+        self.reads = 0
+
+    def hashes(self) -> dict[str, str]:
+        return {
+            i: hashlib.sha1(f"{a.title}\n{a.body}".encode()).hexdigest()
+            for i, a in self.by_id.items()
+        }
+
+    def fetch(self, ids: Sequence[str]) -> list[Article]:
+        self.reads += len(ids)
+        return [self.by_id[i] for i in ids if i in self.by_id]
+
+    def sync(self, store: StoryStore, fingerprint: str = "") -> SyncReport:
+        return store.sync(self.hashes(), self.fetch, fingerprint)
+
+
+def _events() -> list[Article]:
+    day = date(2024, 3, 14)
+    return [
+        *(_article(f"q{i}", *qb, published=day, source=f"q{i}.com") for i, qb in enumerate(_QUAKE)),
+        *(_article(f"r{i}", *rb, published=day, source=f"r{i}.com") for i, rb in enumerate(_RATES)),
+    ]
+
+
+def _groups(stories: Sequence[Story]) -> set[frozenset[str]]:
+    return {frozenset(s.article_ids) for s in stories}
+
+
+def test_store_updated_step_by_step_equals_a_rebuild_and_the_batch(tmp_path: Path) -> None:
+    sample = _ingest(SAMPLE, "sample")
+    events = {a.id: a for a in _events()}
+    index = _Index([*sample, events["t/q0"], events["t/r0"]])
+    store = StoryStore(tmp_path / "stories.sqlite3")
+    assert index.sync(store).added == len(sample) + 2
+    # Added: the rest of both events.
+    index.by_id.update(events)
+    report = index.sync(store)
+    assert (report.added, report.removed) == (4, 0)
+    # Changed: r2 now reports the earthquake; removed: q0 and one sample article.
+    index.by_id["t/r2"] = _article("r2", *_QUAKE[2], published=date(2024, 3, 14))
+    del index.by_id["t/q0"]
+    del index.by_id[sample[0].id]
+    report = index.sync(store)
+    assert (report.added, report.removed) == (1, 3)
+    # Only the changed article is weighed again; only its stories are regrouped.
+    assert report.vectorised == 1
+    assert report.assigned < len(index.by_id)
+
+    final = list(index.by_id.values())
+    fresh = StoryStore(tmp_path / "fresh.sqlite3")
+    index.sync(fresh)
+    assert store.stories() == fresh.stories()
+    assert _groups(store.stories()) == _groups(cluster(final))
+    assert {"t/q1", "t/q2", "t/r2"} in _groups(store.stories())
+    assert {"t/r0", "t/r1"} in _groups(store.stories())
+
+
+def test_store_reads_one_story_with_its_sources(tmp_path: Path) -> None:
+    index = _Index(_events())
+    store = StoryStore(tmp_path / "stories.sqlite3")
+    index.sync(store)
+    found = store.story_of("t/q1")
+    assert found is not None
+    story, sources = found
+    assert set(story.article_ids) == {"t/q0", "t/q1", "t/q2"}
+    assert sources == {"t/q0": "q0.com", "t/q1": "q1.com", "t/q2": "q2.com"}
+    assert story in store.stories()
+    assert store.story_of("t/missing") is None
+
+
+def test_store_does_no_work_when_nothing_changed(tmp_path: Path) -> None:
+    index = _Index(_events())
+    store = StoryStore(tmp_path / "stories.sqlite3")
+    assert index.sync(store, "gen-1").changed
+    reads, before = index.reads, store.stories()
+    report = index.sync(store, "gen-1")
+    assert not report.changed and report == SyncReport()
+    assert index.reads == reads  # not one article read again
+    assert store.fingerprint() == "gen-1"
+    assert store.stories() == before
+    # A removal regroups the rest of its story but weighs nothing again.
+    del index.by_id["t/q2"]
+    report = index.sync(store, "gen-2")
+    assert (report.removed, report.vectorised, report.assigned) == (1, 0, 2)
+    assert index.reads == reads
+
+
+@pytest.mark.parametrize("damage", ["garbage", "other version", "missing"])
+def test_store_damaged_or_missing_is_rebuilt(tmp_path: Path, damage: str) -> None:
+    index = _Index(_events())
+    path = tmp_path / "stories.sqlite3"
+    store = StoryStore(path)
+    index.sync(store, "gen-1")
+    expected = store.stories()
+    if damage == "garbage":
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.write_bytes(b"not a database at all" * 100)
+    elif damage == "other version":
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            db.execute("UPDATE meta SET value = 'old' WHERE key = 'version'")
+            db.commit()
+    else:
+        path.unlink()
+    # Readers never repair: they see no stories, and no error.
+    assert store.stories() == []
+    assert store.fingerprint() is None
+    report = index.sync(store, "gen-1")
+    assert report.added == 6
+    assert (report.rebuilt is None) == (damage == "missing")
+    assert store.stories() == expected
+
+
+def test_engine_keeps_stories_beside_the_index_and_syncs_only_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.index.library import load_library
+    from briefing.search.engine import WhooshEngine
+    from tests.conftest import write_files
+
+    news = write_files(
+        tmp_path / "news",
+        {
+            **{f"q{i}.txt": f"{title}\n\n{body}\n" for i, (title, body) in enumerate(_QUAKE)},
+            **{f"r{i}.txt": f"{title}\n\n{body}\n" for i, (title, body) in enumerate(_RATES)},
+        },
+    )
+    library = load_library("stories")
+    library.add([news])
+    library.save()
+    engine = WhooshEngine(library)
+    engine.update()
+    stories = engine.stories()
+    assert sorted(len(s.article_ids) for s in stories) == [3, 3]
+    assert (library.directory / "stories.sqlite3").is_file()
+    assert not any(p.name.startswith("stories") for p in news.iterdir())
+    quake = next(i for i in engine.store.ids() if i.endswith("q0.txt"))
+    related = [h.id for h in engine.related(quake)]
+    assert {related[0], related[1]} == {quake.replace("q0", "q1"), quake.replace("q0", "q2")}
+
+    # A new process with nothing changed reads no article and regroups nothing.
+    again = WhooshEngine(library)
+    fetched: list[str] = []
+    real_fetch = again._fetch
+
+    def counting(ids: Sequence[str]) -> Iterator[Article]:
+        fetched.extend(ids)
+        return real_fetch(ids)
+
+    monkeypatch.setattr(again, "_fetch", counting)
+    assert not again.sync_stories().changed
+    assert again.stories() == stories and fetched == []
+
+    # One file changed: one article out, one in, nothing else weighed again.
+    # (Reworded: an exact copy of q2 would be indexed as its duplicate, not added.)
+    title, body = _QUAKE[2]
+    body = body.replace("within an hour", "within the hour")
+    (news / "r2.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+    again.update()
+    report = again.sync_stories()
+    assert (report.added, report.removed, report.vectorised) == (1, 1, 1)
+    assert len(fetched) == 1
+    assert sorted(len(s.article_ids) for s in again.stories()) == [2, 4]

@@ -1,0 +1,150 @@
+"""The app's latencies on one library, measured in a process of its own (headless).
+
+Run by bench/big.py once on the 42k library and once on the 5-article sample library
+(the reference). "Painted" means: the screen's handler that shows results ran for the
+current query, and the refresh after it has happened (``call_after_refresh``).
+
+- launch: from ``--t0`` (the parent's ``time.monotonic()`` just before it started this
+  process: interpreter, imports and all) until the search screen has painted its first
+  result count;
+- keystroke to painted results: each query typed key by key; for each key, from the
+  press until results for the text typed so far are painted (the search screen's
+  debounce included: that is what a typist sees);
+- reader: from Enter on a hit until the reader has painted the article with its related
+  coverage;
+- memory: the process's peak resident memory, plus any worker processes it left.
+
+Prints one JSON object. Usage: BRIEFING_HOME=... python bench/app_probe.py
+    --library NAME [--t0 MONOTONIC] [--query Q ...] [--opens N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import REPO, self_peak_rss_mb, tree_rss_mb
+
+DEFAULT_QUERIES = ["gun control", "oil prices", "space shuttle"]
+WAIT_SECONDS = 30.0
+
+
+class Painted:
+    """When a screen's show-handler last painted, and for which query."""
+
+    def __init__(self) -> None:
+        self.at: float | None = None
+        self.query: str | None = None
+        self.count = 0
+
+    def mark(self, query: str | None) -> None:
+        self.at = time.monotonic()
+        self.query = query
+        self.count += 1
+
+
+def _patch(cls: Any, painted: Painted, query_of: Any) -> None:
+    """Record, after the next refresh, each time ``cls._show`` shows current results."""
+    original = cls._show
+
+    def _show(self: Any, *args: Any, **kwargs: Any) -> Any:
+        generation = args[0] if args and isinstance(args[0], int) else None
+        value = original(self, *args, **kwargs)
+        current = generation is None or generation == getattr(self, "_generation", generation)
+        if current:
+            query = query_of(self)
+            self.app.call_after_refresh(lambda: painted.mark(query))
+        return value
+
+    cls._show = _show
+
+
+async def _wait(condition: Any, timeout: float = WAIT_SECONDS) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app never painted the expected state")
+        await asyncio.sleep(0.001)
+
+
+async def probe(args: argparse.Namespace, t0: float) -> dict[str, Any]:
+    sys.path.insert(0, str(REPO))
+    from briefing.tui.app import make_app
+    from briefing.tui.screens.reader import ReaderScreen
+    from briefing.tui.screens.search import SearchScreen
+    from briefing.tui.widgets.result_list import ResultList
+
+    searched, read = Painted(), Painted()
+    _patch(SearchScreen, searched, lambda screen: screen.query_text)
+    _patch(ReaderScreen, read, lambda screen: None)
+    app = make_app(library=args.library)
+    result: dict[str, Any] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _wait(lambda: searched.count > 0)
+        assert searched.at is not None
+        result["launch_s"] = searched.at - t0
+        result["python_start_s"] = args.imported - t0
+        keys: list[float] = []
+        opens: list[float] = []
+        for query in args.query:
+            screen = app.screen
+            assert isinstance(screen, SearchScreen)
+            screen.action_focus_search()
+            await pilot.press("ctrl+a", "ctrl+k")  # clear the box
+            await _wait(lambda: searched.query == "")
+            typed = ""
+            for key in query:
+                typed += key
+                pressed = time.monotonic()
+                await pilot.press("space" if key == " " else key)
+                await _wait(lambda t=typed: searched.query == t)  # type: ignore[misc]
+                assert searched.at is not None
+                keys.append(searched.at - pressed)
+            await pilot.press("enter")  # to the results
+            await pilot.pause()
+            hits = screen.query_one(ResultList).total
+            for step in range(min(args.opens, hits)):
+                before = read.count
+                pressed = time.monotonic()
+                await pilot.press("enter")
+                await _wait(lambda b=before: read.count > b)  # type: ignore[misc]
+                assert read.at is not None
+                opens.append(read.at - pressed)
+                await pilot.press("escape")
+                await pilot.pause()
+                if step + 1 < args.opens:
+                    await pilot.press("down")
+                    await pilot.pause()
+        result["keys_s"] = keys
+        result["opens_s"] = opens
+    from briefing.tui.screens import search as search_module
+
+    result["debounce_s"] = getattr(search_module, "DEBOUNCE_SECONDS", None)
+    result["peak_rss_mb"] = self_peak_rss_mb()
+    result["tree_rss_end_mb"] = tree_rss_mb(os.getpid())
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--library", required=True)
+    parser.add_argument("--t0", type=float, default=None)
+    parser.add_argument("--query", action="append", default=None)
+    parser.add_argument("--opens", type=int, default=5)
+    args = parser.parse_args()
+    t0 = args.t0 if args.t0 is not None else time.monotonic()
+    args.query = args.query or DEFAULT_QUERIES
+    args.imported = time.monotonic()
+    print(json.dumps(asyncio.run(probe(args, t0))))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,148 @@
+"""Watch a build from outside: wall time, memory of the whole process tree, and commits.
+
+The build runs as a child process (the real ``briefing index``); this process samples
+the resident memory of the child and all its workers every 100 ms and polls the index
+folder for new commits (Whoosh writes one ``_MAIN_<generation>.toc`` per commit), so the
+figures need no hook in the code being measured.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import resource
+import subprocess
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from common import tree_rss_mb
+
+SAMPLE_SECONDS = 0.25
+POLL_SECONDS = 0.1
+
+
+@dataclass
+class Commit:
+    """One commit seen in the index folder."""
+
+    at: float
+    generation: int
+    docs: int
+    segments: int
+
+
+@dataclass
+class BuildRun:
+    """What watching one build saw."""
+
+    wall: float
+    peak_tree_mb: float
+    peak_single_mb: float
+    commits: list[Commit] = field(default_factory=list)
+    rss: list[tuple[float, float]] = field(default_factory=list)
+    report: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def first_commit(self) -> float | None:
+        """Seconds from the start to the first commit holding articles."""
+        first = next((c for c in self.commits if c.docs > 0), None)
+        return None if first is None else first.at
+
+    @property
+    def longest_gap(self) -> float | None:
+        """The longest time between two commits holding articles (or the end of the build)."""
+        times = [c.at for c in self.commits if c.docs > 0]
+        if not times:
+            return None
+        times.append(self.wall)
+        return max(b - a for a, b in itertools.pairwise(times)) if len(times) > 1 else 0
+
+    def rss_at(self, fraction: float) -> float | None:
+        """Tree memory when the committed articles first reached ``fraction`` of the final
+        count (the peak of the samples up to then, so a spike between samples counts)."""
+        final = max((c.docs for c in self.commits), default=0)
+        if not final:
+            return None
+        when = next((c.at for c in self.commits if c.docs >= fraction * final), self.wall)
+        upto = [mb for at, mb in self.rss if at <= when + SAMPLE_SECONDS]
+        return max(upto) if upto else None
+
+    def final_segments(self) -> int | None:
+        """Segments in the last commit seen."""
+        return self.commits[-1].segments if self.commits else None
+
+
+def read_commit(index_dir: Path) -> tuple[int, int, int] | None:
+    """(generation, documents, segments) of the newest commit in an index folder."""
+    from whoosh import index as whoosh_index
+    from whoosh.filedb.filestore import FileStorage
+
+    try:
+        tocs = [p.name for p in index_dir.glob("_MAIN_*.toc")]
+        if not tocs:
+            return None
+        storage = FileStorage(str(index_dir))
+        ix = whoosh_index.FileIndex(storage, indexname="MAIN")
+        toc = ix._read_toc()
+        return toc.generation, sum(s.doc_count() for s in toc.segments), len(toc.segments)
+    except Exception:  # a TOC being replaced under us: the next poll reads the new one
+        return None
+
+
+def watch_build(command: Sequence[str], env: dict[str, str], index_dir: Path) -> BuildRun:
+    """Run a build command to the end while sampling memory and commits."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.monotonic()
+    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    rss: list[tuple[float, float]] = []
+    commits: list[Commit] = []
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            rss.append((time.monotonic() - started, tree_rss_mb(child.pid)))
+            done.wait(SAMPLE_SECONDS)
+
+    def poll() -> None:
+        seen, listed = -1, ""
+        while not done.is_set():
+            # Listing the folder is cheap; the TOC is read only when a commit changed it.
+            tocs = " ".join(sorted(p.name for p in index_dir.glob("_MAIN_*.toc")))
+            if tocs != listed:
+                found = read_commit(index_dir)
+                if found is not None and found[0] != seen:
+                    listed, seen = tocs, found[0]
+                    commits.append(Commit(time.monotonic() - started, *found))
+            done.wait(POLL_SECONDS)
+
+    threads = [threading.Thread(target=sample), threading.Thread(target=poll)]
+    for thread in threads:
+        thread.start()
+    out, _ = child.communicate()
+    wall = time.monotonic() - started
+    done.set()
+    for thread in threads:
+        thread.join()
+    last = read_commit(index_dir)
+    if last is not None and (not commits or commits[-1].generation != last[0]):
+        commits.append(Commit(wall, *last))
+    if child.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(command)} exited {child.returncode}")
+    single = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    report: dict[str, object] = {}
+    with contextlib.suppress(ValueError):
+        report = json.loads(out)
+    return BuildRun(
+        wall=wall,
+        peak_tree_mb=max((mb for _, mb in rss), default=0.0),
+        # ru_maxrss is the largest single child seen so far, in kB; earlier children
+        # (a smaller one) cannot hide this build's.
+        peak_single_mb=max(single, before) / 1024,
+        commits=commits,
+        rss=rss,
+        report=report,
+    )

@@ -1,0 +1,685 @@
+"""Stories kept on disk beside the index and brought up to date article by article.
+
+Clustering a whole library on every ``related`` took seconds on 2,000 articles and
+needed every article in memory. The store (``stories.sqlite3`` in the library's data
+folder, SQLite in WAL mode) keeps what clustering needs of each article: its word
+counts (for document frequencies), its weighted vectors, its date, and its story;
+plus an inverted index (word → articles whose vector holds it) and the similarity
+graph (pairs above :data:`~briefing.compare.stories.EDGE_FLOOR`).
+
+An update diffs the index's articles (id → content hash) against the store's:
+
+1. removed and changed articles leave: their words, postings and links go, and the
+   stories they were in are dissolved (their other members become free again);
+2. new and changed articles come in: word counts first, so document frequencies cover
+   the whole update before anything is weighted;
+3. articles weighed when the library was much smaller (``REFRESH_GROWTH``) are
+   weighed again, so that a word's rarity is judged against the library as it is;
+4. unweighed articles are vectorised and find candidates through the inverted index
+   (shared rare words, never a scan of the library), and their links are stored;
+5. free articles are grouped by the same average-link rule as
+   :func:`~briefing.compare.stories.cluster`, with the stories they link to as
+   starting clusters (which they may join, or merge, but not split).
+
+Each step commits in chunks, so a killed update resumes where it stopped. Nothing is
+recomputed when nothing changed. The store is a cache: missing, unreadable or of
+another version, it is deleted and rebuilt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import sqlite3
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from briefing.compare import stories as rule
+from briefing.compare.model import Story
+from briefing.corpus.model import Article
+
+STORE_FILE = "stories.sqlite3"
+STORE_VERSION = 1
+_VERSION = f"{STORE_VERSION}.{rule.SCORING_VERSION}"
+# Articles per transaction: bounds memory and what a killed update loses.
+CHUNK_ARTICLES = 500
+# Free articles grouped at once (whole components of strong links: see _components):
+# bounds the similarity graph held in memory, not the result.
+GROUP_ARTICLES = 2000
+# Candidates kept per new article, those sharing the most rare words first: beyond a
+# few hundred they only add links too weak to move an average.
+MAX_CANDIDATES = 200
+# Candidates share at least this many of those words: on BBC, 70% of the pairs that
+# share one word score below the link floor and almost none reach the threshold.
+MIN_SHARED = 2
+# A word in more article vectors than this finds no candidates (the batch rule's share
+# of the library, with a ceiling so that a large library's common words stay cheap).
+MAX_SEED_POSTINGS = 2000
+# Articles are weighed again once the library has grown this many times over since.
+REFRESH_GROWTH = 1.5
+# Decoded vectors kept in memory during one update.
+_CACHE_VECTORS = 5000
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE words(
+    wid INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE,
+    df INTEGER NOT NULL, postings INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE articles(
+    aid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, hash TEXT NOT NULL,
+    title TEXT NOT NULL, source TEXT, published INTEGER,
+    features BLOB NOT NULL, vectors BLOB, weighed_at INTEGER, story INTEGER);
+CREATE INDEX articles_story ON articles(story);
+CREATE TABLE postings(
+    wid INTEGER NOT NULL, aid INTEGER NOT NULL, seed INTEGER NOT NULL,
+    PRIMARY KEY(wid, aid)) WITHOUT ROWID;
+CREATE TABLE edges(
+    a INTEGER NOT NULL, b INTEGER NOT NULL, sim REAL NOT NULL,
+    PRIMARY KEY(a, b)) WITHOUT ROWID;
+CREATE TABLE stories(sid INTEGER PRIMARY KEY, central INTEGER NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What bringing the store up to date did (counts of work, for tests and benches)."""
+
+    added: int = 0
+    removed: int = 0
+    vectorised: int = 0
+    assigned: int = 0
+    rebuilt: str | None = None
+    busy: bool = False
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was (re)computed."""
+        return bool(self.added or self.removed or self.vectorised or self.assigned)
+
+
+Fetch = Callable[[Sequence[str]], Iterable[Article]]
+"""Articles by id (those still there; order free)."""
+
+
+class StoryStore:
+    """A library's stories on disk (see the module docstring)."""
+
+    def __init__(self, path: Path) -> None:
+        """Args:
+        path: the SQLite file, in the library's data folder.
+        """
+        self.path = path
+        self.lock_path = path.with_name(f"{path.name}.lock")
+
+    # -- reading ---------------------------------------------------------------------
+
+    def fingerprint(self) -> str | None:
+        """The index state the store was last brought up to date with, if usable."""
+        with self._reader() as db:
+            if db is None:
+                return None
+            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            return str(row[0]) if row else None
+
+    def stories(self) -> list[Story]:
+        """Every story, largest first, then newest; an article not grouped yet is alone."""
+        with self._reader() as db:
+            if db is None:
+                return []
+            titles = dict(
+                db.execute(
+                    "SELECT s.sid, a.title FROM stories s JOIN articles a ON a.aid = s.central"
+                )
+            )
+            groups: dict[int, list[tuple[str, date | None, str | None]]] = defaultdict(list)
+            out: list[Story] = []
+            for article_id, title, story, published, source in db.execute(
+                "SELECT id, title, story, published, source FROM articles"
+            ):
+                member = (article_id, _day(published), source)
+                if story is None:
+                    out.append(rule.make_story([member], title))
+                else:
+                    groups[story].append(member)
+        out.extend(rule.make_story(m, titles.get(sid, "")) for sid, m in groups.items())
+        out.sort(key=rule.story_order)
+        return out
+
+    def story_of(self, article_id: str) -> tuple[Story, dict[str, str | None]] | None:
+        """The story ``article_id`` is in, with each member's source; None if unknown."""
+        with self._reader() as db:
+            if db is None:
+                return None
+            row = db.execute(
+                "SELECT story, title, published, source FROM articles WHERE id = ?",
+                (article_id,),
+            ).fetchone()
+            if row is None:
+                return None
+            story, title, published, source = row
+            if story is None:
+                members = [(article_id, _day(published), source)]
+            else:
+                members = [
+                    (i, _day(p), s)
+                    for i, p, s in db.execute(
+                        "SELECT id, published, source FROM articles WHERE story = ?", (story,)
+                    )
+                ]
+                central = db.execute(
+                    "SELECT a.title FROM stories s JOIN articles a ON a.aid = s.central "
+                    "WHERE s.sid = ?",
+                    (story,),
+                ).fetchone()
+                title = central[0] if central else title
+        return rule.make_story(members, title), {i: s for i, _, s in members}
+
+    @contextlib.contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection | None]:
+        # A reader never repairs: a missing, broken or other-version store reads as
+        # empty until the next update (under the lock) rebuilds it.
+        if not self.path.exists():
+            yield None
+            return
+        try:
+            db = sqlite3.connect(self.path, timeout=10)
+        except sqlite3.Error:
+            yield None
+            return
+        with contextlib.closing(db):
+            try:
+                usable = _version(db) == _VERSION
+            except sqlite3.DatabaseError:
+                usable = False
+            yield db if usable else None
+
+    # -- updating --------------------------------------------------------------------
+
+    def sync(self, current: Mapping[str, str], fetch: Fetch, fingerprint: str = "") -> SyncReport:
+        """Bring the store up to date with the index's articles.
+
+        Args:
+            current: Every indexed article's id → content hash.
+            fetch: Reads articles from the index by id.
+            fingerprint: What identifies this index state; recorded when the update
+                completes, so that :meth:`fingerprint` can tell nothing changed.
+
+        Returns:
+            The work done; ``busy`` when another process is updating the store.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with _try_lock(self.lock_path) as locked:
+            if not locked:
+                return SyncReport(busy=True)
+            try:
+                return self._sync(current, fetch, fingerprint)
+            except sqlite3.OperationalError:
+                raise  # locked, disk full, read-only: not damage
+            except sqlite3.DatabaseError as exc:
+                # Damaged mid-way (the open check passed): start afresh, once.
+                self._remove_files()
+                report = self._sync(current, fetch, fingerprint)
+                why = f"the story store was damaged ({exc}); rebuilt"
+                return SyncReport(
+                    report.added, report.removed, report.vectorised, report.assigned, why
+                )
+
+    def _sync(self, current: Mapping[str, str], fetch: Fetch, fingerprint: str) -> SyncReport:
+        db, rebuilt = self._writer()
+        with contextlib.closing(db):
+            stored = dict(db.execute("SELECT id, hash FROM articles"))
+            leaving = [i for i, h in stored.items() if current.get(i) != h]
+            coming = sorted(i for i, h in current.items() if stored.get(i) != h)
+            removed = _remove(db, leaving)
+            added = _add(db, coming, current, fetch)
+            _refresh(db, int(db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]))
+            vectorised, assigned = _assign(db)
+            # Recorded only when every article was read: one that vanished between the
+            # listing and the read is tried again next time.
+            if added == len(coming):
+                _set_meta(db, "fingerprint", fingerprint)
+            db.commit()
+        return SyncReport(added, removed, vectorised, assigned, rebuilt)
+
+    def _writer(self) -> tuple[sqlite3.Connection, str | None]:
+        """The store opened for an update, created or rebuilt if it must be."""
+        reason: str | None = None
+        if self.path.exists():
+            try:
+                db = _connect(self.path)
+                version = _version(db)
+                if version == _VERSION:
+                    return db, None
+                db.close()
+                reason = f"the story store is of another version ({version}); rebuilt"
+            except sqlite3.OperationalError:
+                raise
+            except sqlite3.DatabaseError as exc:
+                reason = f"the story store was unreadable ({exc}); rebuilt"
+            self._remove_files()
+        db = _connect(self.path)
+        db.executescript(_SCHEMA)
+        _set_meta(db, "version", _VERSION)
+        db.commit()
+        return db, reason
+
+    def _remove_files(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+
+# -- the steps of an update ---------------------------------------------------------
+
+
+def _remove(db: sqlite3.Connection, ids: Sequence[str]) -> int:
+    """Take articles out; dissolve the stories they were in (members become free)."""
+    rows = [
+        row
+        for article_id in ids
+        if (
+            row := db.execute(
+                "SELECT aid, features FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+        )
+        is not None
+    ]
+    for start in range(0, len(rows), CHUNK_ARTICLES):
+        part = rows[start : start + CHUNK_ARTICLES]
+        _unvectorise(db, [aid for aid, _ in part])
+        for aid, feats in part:
+            words = _features(feats).words()
+            db.executemany("UPDATE words SET df = df - 1 WHERE term = ?", ((t,) for t in words))
+            db.execute("DELETE FROM articles WHERE aid = ?", (aid,))
+        db.commit()
+    return len(rows)
+
+
+def _refresh(db: sqlite3.Connection, n: int) -> int:
+    """Weigh again the articles weighed when the library was much smaller.
+
+    A word's rarity is judged against the library as it was when the article came in;
+    on a library that has grown since, early vectors over-weigh words that have turned
+    out common, and their links mislead. Re-weighing each article whenever the library
+    has grown by ``REFRESH_GROWTH`` costs a bounded multiple of adding it once.
+    """
+    aids = [
+        aid
+        for (aid,) in db.execute(
+            "SELECT aid FROM articles WHERE vectors IS NOT NULL AND weighed_at * ? < ?",
+            (REFRESH_GROWTH, n),
+        )
+    ]
+    for start in range(0, len(aids), CHUNK_ARTICLES):
+        _unvectorise(db, aids[start : start + CHUNK_ARTICLES])
+        db.commit()
+    return len(aids)
+
+
+def _unvectorise(db: sqlite3.Connection, aids: Sequence[int]) -> None:
+    """Drop articles' vectors, postings and links; dissolve their stories."""
+    dissolved: set[int] = set()
+    for aid in aids:
+        story, vectors = db.execute(
+            "SELECT story, vectors FROM articles WHERE aid = ?", (aid,)
+        ).fetchone()
+        if story is not None:
+            dissolved.add(story)
+        if vectors is not None:
+            terms = list(_vectors(vectors, None).text)
+            db.executemany(
+                "DELETE FROM postings "
+                "WHERE aid = ? AND wid = (SELECT wid FROM words WHERE term = ?)",
+                ((aid, t) for t in terms),
+            )
+            db.executemany(
+                "UPDATE words SET postings = postings - 1 WHERE term = ?", ((t,) for t in terms)
+            )
+        others = [b for (b,) in db.execute("SELECT b FROM edges WHERE a = ?", (aid,))]
+        db.executemany("DELETE FROM edges WHERE a = ? AND b = ?", ((b, aid) for b in others))
+        db.execute("DELETE FROM edges WHERE a = ?", (aid,))
+        db.execute("UPDATE articles SET vectors = NULL, story = NULL WHERE aid = ?", (aid,))
+    for story in dissolved:
+        db.execute("UPDATE articles SET story = NULL WHERE story = ?", (story,))
+        db.execute("DELETE FROM stories WHERE sid = ?", (story,))
+
+
+def _add(
+    db: sqlite3.Connection, ids: Sequence[str], hashes: Mapping[str, str], fetch: Fetch
+) -> int:
+    """Read new articles' words; count them in the document frequencies."""
+    if not ids:
+        return 0
+    added = 0
+    seen: set[str] = set()
+    df: Counter[str] = Counter()
+    for article in fetch(ids):
+        if article.id in seen or article.id not in hashes:
+            continue
+        seen.add(article.id)
+        feats = rule.features(article)
+        db.execute(
+            "INSERT INTO articles(id, hash, title, source, published, features) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                article.id,
+                hashes[article.id],
+                article.title,
+                article.source,
+                article.published.toordinal() if article.published else None,
+                _pack({"b": dict(feats.body), "t": sorted(feats.title), "n": sorted(feats.names)}),
+            ),
+        )
+        df.update(feats.words())
+        added += 1
+        if added % CHUNK_ARTICLES == 0:
+            _count_words(db, df)
+    _count_words(db, df)
+    return added
+
+
+def _count_words(db: sqlite3.Connection, df: Counter[str]) -> None:
+    """Add a chunk's document frequencies to the store's, and commit the chunk."""
+    db.executemany(
+        "INSERT INTO words(term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + ?",
+        ((t, c, c) for t, c in df.items()),
+    )
+    df.clear()
+    db.commit()
+
+
+def _assign(db: sqlite3.Connection) -> tuple[int, int]:
+    """Weigh and link every article without vectors, then group every free article."""
+    n = int(db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+    cap = max(rule.MIN_SEED_DF_CAP, min(int(rule.MAX_SEED_DF * n), MAX_SEED_POSTINGS))
+    cache: dict[int, rule.Vectors] = {}
+    unweighed = [aid for (aid,) in db.execute("SELECT aid FROM articles WHERE vectors IS NULL")]
+    for start in range(0, len(unweighed), CHUNK_ARTICLES):
+        if len(cache) > _CACHE_VECTORS:
+            cache.clear()
+        _weigh(db, unweighed[start : start + CHUNK_ARTICLES], n, cap, cache)
+        db.commit()
+    cache.clear()
+    free = [aid for (aid,) in db.execute("SELECT aid FROM articles WHERE story IS NULL")]
+    for part in _components(db, free):
+        _group(db, part)
+        db.commit()
+    return len(unweighed), len(free)
+
+
+def _components(db: sqlite3.Connection, free: Sequence[int]) -> Iterator[list[int]]:
+    """Free articles in slices that can be grouped apart.
+
+    Average-link merges two clusters only when their mean link reaches ``THRESHOLD``,
+    so only when some pair between them does: clusters never merge across the
+    components of the graph of such strong links. Grouping those components apart
+    (a few together, up to ``GROUP_ARTICLES``) is exactly grouping them all at once,
+    with a slice's links in memory rather than the library's. A component larger than
+    that (mail with quoted text can chain thousands) is cut into slices: a later
+    slice joins the stories an earlier one made, as an incremental update would.
+    """
+    free_set = set(free)
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        root = parent.setdefault(x, x)
+        while root != parent[root]:
+            root = parent[root]
+        while parent[x] != root:  # path compression
+            parent[x], x = root, parent[x]
+        return root
+
+    strong: list[tuple[int, int]] = []
+    for start in range(0, len(free), 500):
+        part = free[start : start + 500]
+        strong += db.execute(
+            f"SELECT a, b FROM edges WHERE a IN ({','.join('?' * len(part))}) AND sim >= ?",
+            (*part, rule.THRESHOLD),
+        ).fetchall()
+    outside = list({b for _, b in strong if b not in free_set})
+    story = {aid: s for aid, s in _lookup(db, "aid, story", "aid", outside) if s is not None}
+    for a, b in strong:
+        # Stories are nodes too (negative keys): a free article joins one as a whole.
+        other = b if b in free_set else -1 - story[b] if b in story else None
+        if other is not None:
+            parent[find(a)] = find(other)
+    parts: dict[int, list[int]] = {}
+    for node in free:
+        parts.setdefault(find(node), []).append(node)
+    batch: list[int] = []
+    for members in parts.values():
+        if len(members) > GROUP_ARTICLES:
+            for start in range(0, len(members), GROUP_ARTICLES):
+                yield members[start : start + GROUP_ARTICLES]
+            continue
+        batch += members
+        if len(batch) >= GROUP_ARTICLES:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _weigh(
+    db: sqlite3.Connection, aids: Sequence[int], n: int, cap: int, cache: dict[int, rule.Vectors]
+) -> None:
+    """Vectorise articles with the library's current word rarity, post and link them."""
+    unweighed = {
+        aid: (_features(feats), _day(published))
+        for aid, published, feats in _lookup(db, "aid, published, features", "aid", aids)
+    }
+    words = list(set().union(*(f.words() for f, _ in unweighed.values())))
+    weights = {t: rule.inverse_df(df, n) for t, df in _lookup(db, "term, df", "term", words)}
+    unseen = rule.inverse_df(0, n)
+    fresh = {
+        aid: rule.vectorise(feats, weights, unseen, published)
+        for aid, (feats, published) in unweighed.items()
+    }
+    for aid, v in fresh.items():
+        db.execute(
+            "UPDATE articles SET vectors = ?, weighed_at = ? WHERE aid = ?",
+            (_pack_vectors(v), n, aid),
+        )
+        _post(db, aid, v)
+    cache.update(fresh)
+    done: set[tuple[int, int]] = set()
+    # Which words may seed, read once for the chunk, after its own postings.
+    terms = list(set().union(*(v.text for v in fresh.values())))
+    rare = {
+        t: wid
+        for wid, t, postings in _lookup(db, "wid, term, postings", "term", terms)
+        if 1 < postings <= cap
+    }
+    for aid, v in fresh.items():
+        _link(db, aid, v, rare, cache, done)
+
+
+def _post(db: sqlite3.Connection, aid: int, v: rule.Vectors) -> None:
+    """Put an article in the inverted index under each word of its vector."""
+    seeding = set(rule.seeds(v))
+    db.executemany(
+        "INSERT OR IGNORE INTO postings SELECT wid, ?, ? FROM words WHERE term = ?",
+        ((aid, int(t in seeding), t) for t in v.text),
+    )
+    db.executemany(
+        "UPDATE words SET postings = postings + 1 WHERE term = ?", ((t,) for t in v.text)
+    )
+
+
+def _link(
+    db: sqlite3.Connection,
+    aid: int,
+    v: rule.Vectors,
+    rare: Mapping[str, int],
+    cache: dict[int, rule.Vectors],
+    done: set[tuple[int, int]],
+) -> None:
+    """Find a new article's candidates by shared rare words and store its links.
+
+    Args:
+        db: The store.
+        aid: The article's key.
+        v: Its vectors.
+        rare: The words that may find candidates (in few enough vectors) → word key.
+        cache: Decoded vectors by article key; candidates' are added.
+        done: Pairs already scored in this chunk.
+    """
+    seeding = set(rule.seeds(v))
+    seed_wids = [rare[t] for t in v.text if t in rare and t in seeding]
+    other_wids = [rare[t] for t in v.text if t in rare and t not in seeding]
+    # A pair is a candidate when one side's heaviest words are in the other's vector:
+    # this article's seeds against every posting, its other words against seeds only.
+    # Those sharing the most such words first.
+    candidates = [
+        b
+        for (b,) in db.execute(
+            "SELECT aid FROM ("
+            f"SELECT aid FROM postings WHERE wid IN ({','.join('?' * len(seed_wids))}) "
+            "UNION ALL SELECT aid FROM postings "
+            f"WHERE wid IN ({','.join('?' * len(other_wids))}) AND seed = 1"
+            ") WHERE aid != ? GROUP BY aid HAVING COUNT(*) >= ? "
+            "ORDER BY COUNT(*) DESC, aid LIMIT ?",
+            (*seed_wids, *other_wids, aid, MIN_SHARED, MAX_CANDIDATES),
+        )
+    ]
+    missing = [b for b in candidates if b not in cache]
+    for b, published, blob in _lookup(db, "aid, published, vectors", "aid", missing):
+        if blob is not None:
+            cache[b] = _vectors(blob, _day(published))
+    links = []
+    for b in candidates:
+        pair = (min(aid, b), max(aid, b))
+        if pair in done or b not in cache:
+            continue
+        done.add(pair)
+        score = rule.similarity(v, cache[b])
+        if score >= rule.EDGE_FLOOR:
+            links += [(aid, b, score), (b, aid, score)]
+    db.executemany("INSERT OR REPLACE INTO edges VALUES (?, ?, ?)", links)
+
+
+def _group(db: sqlite3.Connection, free: Sequence[int]) -> None:
+    """Group free articles with each other and with the stories they may join (those
+    they have a strong link to: see :func:`_components`)."""
+    free_set = set(free)
+    neighbours: set[int] = set()
+    for start in range(0, len(free), 500):
+        part = free[start : start + 500]
+        neighbours.update(
+            b
+            for (b,) in db.execute(
+                f"SELECT b FROM edges WHERE a IN ({','.join('?' * len(part))}) AND sim >= ?",
+                (*part, rule.THRESHOLD),
+            )
+            if b not in free_set
+        )
+    touched = {s for _, s in _lookup(db, "aid, story", "aid", list(neighbours)) if s is not None}
+    members: dict[int, list[int]] = defaultdict(list)
+    for aid, story in _lookup(db, "aid, story", "story", list(touched)):
+        members[story].append(aid)
+    involved = free_set.union(*members.values())
+    sims = {
+        (a, b): s
+        for a, b, s in _lookup(db, "a, b, sim", "a", list(involved), table="edges")
+        if a < b and b in involved
+    }
+    owner = {m: story for story, ms in members.items() for m in ms}
+    groups = rule.average_link([*members.values(), *([f] for f in free)], sims)
+    ids = dict(_lookup(db, "aid, id", "aid", list(involved)))
+    for group in groups:
+        old = {owner[m] for m in group if m in owner}
+        if len(old) == 1 and len(group) == len(members[next(iter(old))]):
+            continue  # a story nothing joined
+        central = rule.central_member(group, [ids[m] for m in group], sims)
+        sid = db.execute("INSERT INTO stories(central) VALUES (?)", (central,)).lastrowid
+        db.executemany("UPDATE articles SET story = ? WHERE aid = ?", ((sid, m) for m in group))
+        db.executemany("DELETE FROM stories WHERE sid = ?", ((s,) for s in old))
+
+
+# -- helpers ------------------------------------------------------------------------
+
+
+def _lookup(
+    db: sqlite3.Connection,
+    columns: str,
+    key: str,
+    values: Sequence[Any],
+    table: str = "",
+) -> Iterator[tuple[Any, ...]]:
+    """``SELECT columns FROM table WHERE key IN values``, in slices SQLite accepts."""
+    source = table or {"term": "words", "aid": "articles", "story": "articles"}[key]
+    for start in range(0, len(values), 500):
+        part = values[start : start + 500]
+        marks = ",".join("?" * len(part))
+        yield from db.execute(f"SELECT {columns} FROM {source} WHERE {key} IN ({marks})", part)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=30)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    return db
+
+
+def _version(db: sqlite3.Connection) -> str | None:
+    has_meta = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+    ).fetchone()
+    if not has_meta:
+        return None
+    row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+    return str(row[0]) if row else None
+
+
+def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+@contextlib.contextmanager
+def _try_lock(path: Path) -> Iterator[bool]:
+    """Hold the store's update lock if free; yield whether it is held."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _day(ordinal: int | None) -> date | None:
+    return date.fromordinal(ordinal) if ordinal else None
+
+
+def _pack(data: object) -> bytes:
+    return zlib.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"), 1)
+
+
+def _unpack(blob: bytes) -> Any:
+    return json.loads(zlib.decompress(blob))
+
+
+def _features(blob: bytes) -> rule.Features:
+    data = _unpack(blob)
+    return rule.Features(data["b"], frozenset(data["t"]), frozenset(data["n"]))
+
+
+def _pack_vectors(v: rule.Vectors) -> bytes:
+    return _pack({"v": v.text, "t": v.title})
+
+
+def _vectors(blob: bytes, published: date | None) -> rule.Vectors:
+    data = _unpack(blob)
+    return rule.Vectors(data["v"], data["t"], published)

@@ -1,0 +1,376 @@
+"""Files to ready-to-write index documents, read and analysed in worker processes.
+
+Reading, decoding, cleaning and analysing (tokenising, stemming, name folding) take
+most of a build's CPU and need nothing from the index, so they run in worker processes
+while the one Whoosh writer in the main process only adds the prepared postings and
+commits. Results come back in the order of the files, through a bounded window of work
+in flight, so memory does not grow with the library. A worker that dies (a segfault in
+a parser, the out-of-memory killer) costs one file, reported with a reason, never the
+build.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh.system import pack_uint
+
+from briefing.corpus.ingest import SourceFile, ingest_file
+from briefing.corpus.model import Article
+from briefing.index.documents import article_to_doc
+from briefing.index.schema import build_schema
+
+# Fewer files than this are read in the main process: starting workers costs more.
+MIN_PARALLEL_FILES = 64
+# Files per task: amortises the round trip to a worker; small enough to keep order cheap.
+CHUNK_FILES = 8
+# Bytes per task, at least one file: a task's prepared documents stay in memory until
+# written, and one file of a newswire archive holds a thousand articles.
+CHUNK_BYTES = 256 * 1024
+# Tasks in flight per worker: enough to keep the workers busy while the writer commits,
+# few enough that prepared documents never pile up in memory.
+TASKS_PER_WORKER = 3
+WORKERS_ENV = "BRIEFING_WORKERS"
+
+_NO_COLUMN = None
+# A lost worker takes the files of every task in flight with it; each is then tried
+# alone to find the one that killed it.
+_CRASHED = "could not be read: the reader process crashed (out of memory or a parser fault)"
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedField:
+    """One field of a document as the writer needs it: analysed, encoded, measured."""
+
+    name: str
+    postings: list[tuple[bytes, float, bytes | None]]
+    """``(term, weight, encoded value)`` per distinct term (term frequency is in the value)."""
+    length: int
+    spell: tuple[bytes, ...]
+    """Unstemmed words for the field's ``spell_`` twin, if it has one."""
+    stored: Any
+    column: Any
+    """The value for the field's column, or None when it has none."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedArticle:
+    """An article ready for :func:`add_prepared`: its identity and analysed fields."""
+
+    id: str
+    content_hash: str
+    fields: tuple[PreparedField, ...]
+    pool_bytes: int
+    """Whoosh's own estimate of the memory its postings take in the writer's pool."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedFile:
+    """What one file gave: prepared articles, or why it was skipped, and warnings."""
+
+    source: SourceFile
+    articles: tuple[PreparedArticle, ...] = ()
+    skipped: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+_schema: Any = None
+
+
+def _worker_schema() -> Any:
+    global _schema
+    if _schema is None:
+        _schema = build_schema()
+    return _schema
+
+
+def prepare_file(source: SourceFile) -> PreparedFile:
+    """Read ``source`` into articles and analyse each as the writer would."""
+    try:
+        result = ingest_file(source)
+    except Exception as exc:  # ingest_file isolates parser bugs; this is the last net
+        return PreparedFile(source, skipped=f"could not read ({type(exc).__name__})")
+    warnings = list(result.warnings)
+    articles: list[PreparedArticle] = []
+    seen: set[str] = set()
+    for n, article in enumerate(result.articles):
+        if article.id in seen:
+            warnings.append(f"two items share the id {article.id}; kept the first")
+            continue
+        seen.add(article.id)
+        try:
+            articles.append(prepare_article(article))
+        except Exception as exc:  # one item that cannot be analysed, not the whole file
+            warnings.append(f"item {n + 1} dropped: could not index ({type(exc).__name__})")
+    return PreparedFile(source, tuple(articles), result.skipped, tuple(warnings))
+
+
+Task = Callable[[SourceFile], PreparedFile]
+
+
+def _prepare_chunk(task: Task, sources: Sequence[SourceFile]) -> list[PreparedFile]:
+    """``task`` over a chunk of files: one round trip to a worker."""
+    return [task(source) for source in sources]
+
+
+def prepare_article(article: Article) -> PreparedArticle:
+    """Analyse ``article``'s fields: everything ``SegmentWriter.add_document`` does
+    before it touches the writer."""
+    schema = _worker_schema()
+    doc = article_to_doc(article)
+    fields: list[PreparedField] = []
+    pool_bytes = 0
+    for name in sorted(doc):
+        value = doc[name]
+        if value is None:
+            continue
+        field = schema[name]
+        postings: list[tuple[bytes, float, bytes | None]] = []
+        length = 0
+        if field.indexed:
+            for term, freq, weight, encoded in field.index(value):
+                postings.append((term, weight, encoded))
+                if field.scorable:
+                    length += freq
+                # PostingPool.add's estimate of one posting's size.
+                pool_bytes += 150 + len(name) + 2 * len(term) + len(encoded or b"")
+        spell: tuple[bytes, ...] = ()
+        if field.separate_spelling():
+            spell = tuple(word.encode("utf-8") for word in field.spellable_words(value))
+        column = field.to_column_value(value) if field.column_type else _NO_COLUMN
+        stored = value if field.stored else None
+        fields.append(PreparedField(name, postings, length, spell, stored, column))
+    return PreparedArticle(article.id, article.content_hash, tuple(fields), pool_bytes)
+
+
+class SpellWords:
+    """The ``spell_`` words of the documents added since the last commit, counted.
+
+    Whoosh adds one posting per document and word to a ``spell_`` field, all for
+    document 0: more postings than the stemmed field itself, though only the words
+    and their counts are ever read. One posting per word per commit, weighted by the
+    number of documents that have it, keeps both (``reader.frequency`` counts
+    documents; ``doc_frequency`` now counts commits).
+    """
+
+    def __init__(self) -> None:
+        self._counts: dict[str, Counter[bytes]] = {}
+
+    def add(self, fieldname: str, words: Iterable[bytes]) -> None:
+        """Count ``words`` once for one document's ``fieldname``."""
+        counts = self._counts.get(fieldname)
+        if counts is None:
+            counts = self._counts[fieldname] = Counter()
+        counts.update(words)
+
+    def flush(self, writer: Any) -> None:
+        """Add the counted words to ``writer``'s postings; start counting afresh."""
+        add_post = writer.pool.add
+        for fieldname, counts in self._counts.items():
+            spellname = writer.schema[fieldname].spelling_fieldname(fieldname)
+            for word, count in counts.items():
+                # The value is the count, as the spell field's Frequency format encodes it.
+                add_post((spellname, word, 0, float(count), pack_uint(count)))
+        self._counts = {}
+
+
+def add_prepared(writer: Any, article: PreparedArticle, spell: SpellWords) -> None:
+    """Add a prepared document to a Whoosh ``SegmentWriter``.
+
+    This is the part of ``SegmentWriter.add_document`` (whoosh-reloaded 2.7.5, pinned)
+    after analysis: postings into the pool, stored values, lengths and columns into
+    the per-document writer. The postings go into the pool in one step rather than
+    one checked call each.
+    """
+    writer._check_state()
+    schema = writer.schema
+    perdoc = writer.perdocwriter
+    pool = writer.pool
+    docnum = writer.docnum
+    perdoc.start_doc(docnum)
+    try:
+        for f in article.fields:
+            field = schema[f.name]
+            if f.postings:
+                name = f.name
+                pool.current.extend([(name, t, docnum, w, v) for t, w, v in f.postings])
+                pool.fieldnames.add(name)
+            if f.spell:
+                spell.add(f.name, f.spell)
+            perdoc.add_field(f.name, field, f.stored, f.length)
+            if f.column is not _NO_COLUMN:
+                perdoc.add_column_value(f.name, field.column_type, f.column)
+    except Exception:
+        perdoc.cancel_doc()
+        raise
+    perdoc.finish_doc()
+    pool.currentsize += article.pool_bytes
+    if pool.currentsize > pool.limit or len(pool.current) >= pool.maxsize:
+        pool.save()
+    writer._added = True
+    writer.docnum += 1
+
+
+def worker_count() -> int:
+    """Worker processes to use: the environment's ``BRIEFING_WORKERS``, else the CPUs."""
+    try:
+        wanted = int(os.environ.get(WORKERS_ENV, "0"))
+    except ValueError:
+        wanted = 0
+    if wanted > 0:
+        return wanted
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def prepared(
+    sources: Sequence[SourceFile], workers: int | None = None, task: Task = prepare_file
+) -> Iterator[PreparedFile]:
+    """Yield ``task`` (:func:`prepare_file`) of each source, in order.
+
+    With enough files, the work is spread over worker processes with a bounded number
+    of tasks in flight; a worker that dies costs only the file it was reading. Worker
+    processes import the main module again (multiprocessing's fork server): a script
+    that builds must guard its work with ``if __name__ == "__main__"``.
+    """
+    workers = worker_count() if workers is None else workers
+    if len(sources) < MIN_PARALLEL_FILES or workers < 1:
+        for source in sources:
+            yield task(source)
+        return
+    yield from _Pipeline(sources, workers, task).results()
+
+
+def _chunks(sources: Sequence[SourceFile]) -> Iterator[list[SourceFile]]:
+    """``sources`` in tasks of at most CHUNK_FILES files and CHUNK_BYTES bytes."""
+    chunk: list[SourceFile] = []
+    size = 0
+    for source in sources:
+        try:
+            nbytes = source.path.stat().st_size
+        except OSError:
+            nbytes = 0
+        if chunk and (len(chunk) >= CHUNK_FILES or size + nbytes > CHUNK_BYTES):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(source)
+        size += nbytes
+    if chunk:
+        yield chunk
+
+
+def _exit_with(main_pid: int) -> None:
+    """Worker initializer: end this worker when the build's process is gone.
+
+    A build killed outright (``kill -9``, the app closed mid-build) cannot stop its
+    workers, and a worker waiting for its next task never learns of it otherwise.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(main_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except OSError:
+                pass
+
+    threading.Thread(target=watch, name="exit-with-build", daemon=True).start()
+
+
+def _start_helpers_with_real_stderr() -> None:
+    """Start multiprocessing's resource tracker with a real standard error.
+
+    The tracker passes ``sys.stderr.fileno()`` to its process; inside the app, Textual
+    has replaced ``sys.stderr`` with a capture whose ``fileno()`` is -1, and starting
+    the first worker then fails ("bad value(s) in fds_to_keep"). Once running, the
+    tracker is reused by every later pool.
+    """
+    from multiprocessing import resource_tracker
+
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (OSError, ValueError):
+        usable = False
+    if usable or sys.__stderr__ is None:
+        return
+    captured, sys.stderr = sys.stderr, sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = captured
+
+
+class _Pipeline:
+    def __init__(self, sources: Sequence[SourceFile], workers: int, task: Task) -> None:
+        self.sources = sources
+        self.workers = workers
+        self.task = task
+        self.executor: ProcessPoolExecutor | None = None
+
+    def _start(self) -> ProcessPoolExecutor:
+        # Not fork: the app builds from a thread, and forking a threaded process can
+        # copy a lock another thread holds. The fork server starts clean once.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if "forkserver" in methods:
+            context.set_forkserver_preload(["briefing.index.pipeline"])
+        _start_helpers_with_real_stderr()
+        self.executor = ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
+        )
+        return self.executor
+
+    def _stop(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = None
+
+    def results(self) -> Iterator[PreparedFile]:
+        chunks = _chunks(self.sources)
+        window = self.workers * TASKS_PER_WORKER
+        pending: deque[tuple[list[SourceFile], Future[list[PreparedFile]]]] = deque()
+        executor = self._start()
+        try:
+            while True:
+                while len(pending) < window:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        break
+                    pending.append((chunk, executor.submit(_prepare_chunk, self.task, chunk)))
+                if not pending:
+                    return
+                chunk, future = pending.popleft()
+                try:
+                    done = future.result()
+                except BrokenProcessPool:
+                    # Every task in flight is lost with the pool: try each of their
+                    # files alone, in a fresh pool, then go on with the rest.
+                    suspects = chunk + [s for c, _ in pending for s in c]
+                    pending.clear()
+                    self._stop()
+                    yield from self._one_by_one(suspects)
+                    executor = self.executor or self._start()
+                    continue
+                yield from done
+        finally:
+            self._stop()
+
+    def _one_by_one(self, sources: list[SourceFile]) -> Iterator[PreparedFile]:
+        for source in sources:
+            executor = self.executor or self._start()
+            try:
+                yield executor.submit(self.task, source).result()
+            except BrokenProcessPool:
+                self._stop()
+                yield PreparedFile(source, skipped=_CRASHED)
