@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
-from textual.worker import WorkerFailed
+from textual.worker import WorkerCancelled, WorkerFailed
 
 # Fewer files than the pipeline's parallel threshold are read in this process, through
 # this module's ingest_file: the tests hold the build there.
@@ -57,7 +57,10 @@ async def _search(app: BriefingApp, pilot: Pilot[None], text: str) -> int:
     await pilot.pause()
     screen.search_now()
     for worker in [w for w in app.workers if w.group == "search"]:
-        await worker.wait()
+        # A newer search (a batch of a running build landed) cancels an older one: by
+        # design, and the newer one is waited for too.
+        with contextlib.suppress(WorkerCancelled):
+            await worker.wait()
     await pilot.pause()
     return screen.query_one(ResultList).total
 

@@ -76,7 +76,11 @@ def _search(query: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, SearchScreen)
-        screen.query_one("#query", Input).value = query
+        box = screen.query_one("#query", Input)
+        # A blinking cursor is drawn or not depending on when the screenshot is taken
+        # (a busy machine moves that moment): a steady cursor makes the picture fixed.
+        box.cursor_blink = False
+        box.value = query
         await pilot.pause()
         screen.search_now()
         await settle(app, pilot)

@@ -9,12 +9,14 @@ searcher opened on the still-empty index crashed the app at the next search.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
+from textual.worker import WorkerCancelled
 
 # Fewer files than the pipeline's parallel threshold are read in this process, through
 # this module's ingest_file: the tests hold the build there.
@@ -36,7 +38,10 @@ async def _search(app: BriefingApp, pilot: Pilot[None], text: str) -> SearchScre
     await pilot.pause()
     screen.search_now()
     for worker in [w for w in app.workers if w.group == "search"]:
-        await worker.wait()
+        # A newer search (a batch of a running build landed) cancels an older one: by
+        # design, and the newer one is waited for too.
+        with contextlib.suppress(WorkerCancelled):
+            await worker.wait()
     await pilot.pause()
     return screen
 
@@ -132,7 +137,8 @@ async def test_the_query_runs_again_when_a_batch_of_a_build_lands(tmp_path: Path
         app.indexing = Progress(done=1, total=2, commits=1)
         await pilot.pause(BATCH_REFRESH_SECONDS + 0.2)  # the debounce timer fires
         for worker in [w for w in app.workers if w.group == "search"]:
-            await worker.wait()
+            with contextlib.suppress(WorkerCancelled):
+                await worker.wait()
         await pilot.pause()
         assert screen.query_one(ResultList).total == 5
         app.indexing = None
