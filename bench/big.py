@@ -13,7 +13,7 @@ articles), each figure against a reference measured in the same run.
 - CLI: a cold `briefing search --limit 20` per query vs. `python -c "import briefing.cli"`;
 - app: bench/app_probe.py on this library vs. the same on the 5-article sample library.
 
-``--reuse-home DIR`` skips the build and measures a library already built there (copied
+``--keep-home DIR`` keeps a copy of the built library there. ``--reuse-home DIR`` skips the build and measures a library already built there (copied
 first, so the original is left as it was): for iterating on the other parts.
 Writes the ``42k-build`` section (when it builds) and the ``42k`` section of
 bench/results.json and bench/results.md.
@@ -275,6 +275,7 @@ def app_figures(big: dict[str, Any], sample: dict[str, Any]) -> list[Figure]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reuse-home", type=Path, help="measure the library built there")
+    parser.add_argument("--keep-home", type=Path, help="copy the built library there")
     parser.add_argument("--library", default="big")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the search set")
     parser.add_argument("--queries", type=Path, default=BENCH / "queries42k.txt")
@@ -317,6 +318,9 @@ def main() -> int:
                     (round(t, 1), round(mb)) for t, mb in run.rss[:: int(2 / SAMPLE_SECONDS)]
                 ],
             }
+        if args.keep_home and not args.reuse_home:
+            shutil.rmtree(args.keep_home, ignore_errors=True)
+            shutil.copytree(home, args.keep_home, symlinks=True)
         commit = read_commit(home / "data" / "libraries" / args.library / "index")
         if commit is not None:
             details["documents"] = commit[1]

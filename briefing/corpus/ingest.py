@@ -268,6 +268,8 @@ def normalise(draft: Draft, source: SourceFile, n: int = 0) -> Article | None:
 
 def _distinct_words_end(text: str) -> int | None:
     """Where the word that would exceed MAX_DISTINCT_WORDS starts, or None."""
+    if len(text) < 2 * MAX_DISTINCT_WORDS:
+        return None  # words are apart: a text of n characters has at most (n + 1) / 2
     seen: set[str] = set()
     for word in _WORDS.finditer(text):
         seen.add(word.group().lower())

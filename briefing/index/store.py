@@ -27,25 +27,25 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 from whoosh.query import Every
 from whoosh.sorting import Count, FieldFacet
 
-from briefing.corpus.ingest import (
-    Skip,
-    SourceFile,
-    library_notices,
-    needs_library,
-    walk,
-)
 from briefing.corpus.model import Article, FileProblem
 from briefing.fileio import write_atomic
 from briefing.index.documents import doc_to_article
 from briefing.index.library import Library
-from briefing.index.pipeline import PreparedFile, SpellWords, add_prepared, prepared
 from briefing.index.schema import SCHEMA_VERSION, build_schema
+
+if TYPE_CHECKING:
+    from briefing.corpus.ingest import Skip, SourceFile
+    from briefing.index.pipeline import PreparedFile
+
+# Reading files (briefing.corpus.ingest, its format readers, the worker pipeline) is
+# imported by the first update, not by every search: a cold `briefing search` starts
+# faster without them.
 
 LOCK_TIMEOUT_ENV = "BRIEFING_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 10.0
@@ -161,11 +161,11 @@ class SharedSearcher:
     index: ``schema`` and ``searcher()``.
     """
 
-    def __init__(self, ix: Any) -> None:
+    def __init__(self, ix: Any, searcher: Any = None) -> None:
         self.schema = ix.schema
         self._ix = ix
         self._lock = threading.Lock()
-        self._searcher: Any = None
+        self._searcher: Any = searcher
 
     @contextlib.contextmanager
     def searcher(self) -> Iterator[Any]:
@@ -211,6 +211,7 @@ class IndexStore:
         self.lock_timeout = lock_timeout
         self._ix: Any = None
         self._shared: SharedSearcher | None = None
+        self._checked_searcher: Any = None
         self._open_lock = threading.Lock()
         self._notices: list[str] = []
 
@@ -281,6 +282,7 @@ class IndexStore:
         with self._open_lock:
             try:
                 with writer_lock(self.library.lock_path, 0, self.library.name):
+                    self._drop_checked_searcher()
                     aside = self._move_aside() if self.library.index_dir.exists() else None
                     self._ix = None
                     self._shared = None
@@ -326,7 +328,8 @@ class IndexStore:
             ix = self.open()
             if ix is not self._ix:  # the empty stand-in while a build starts: not kept
                 return SharedSearcher(ix)
-            shared = self._shared = SharedSearcher(ix)
+            searcher, self._checked_searcher = self._checked_searcher, None
+            shared = self._shared = SharedSearcher(ix, searcher)
         return shared
 
     def articles(self) -> list[Article]:
@@ -405,6 +408,7 @@ class IndexStore:
             # another thread may still hold it; it closes when collected.
             self._ix = None
             self._shared = None
+            self._drop_checked_searcher()
         report.elapsed = time.monotonic() - started
         return report
 
@@ -440,12 +444,24 @@ class IndexStore:
 
     def _open_checked(self) -> Any:
         ix = whoosh_index.open_dir(str(self.library.index_dir))
-        with ix.searcher() as searcher:
+        searcher = ix.searcher()
+        try:
             searcher.doc_count()
             next(iter(searcher.reader().lexicon("id")), None)  # reads every segment's lexicon
-        if set(ix.schema.names()) != set(build_schema().names()):
-            raise ValueError("schema fields differ")
+            if set(ix.schema.names()) != set(build_schema().names()):
+                raise ValueError("schema fields differ")
+        except BaseException:
+            searcher.close()
+            raise
+        # Kept for the shared searcher: opening every segment's files again costs a
+        # cold `briefing search` as much as the search.
+        self._checked_searcher = searcher
         return ix
+
+    def _drop_checked_searcher(self) -> None:
+        searcher, self._checked_searcher = self._checked_searcher, None
+        if searcher is not None:
+            searcher.close()
 
     def _stored_version(self) -> int | None:
         try:
@@ -595,6 +611,8 @@ class _Updater:
         self.library = library
         self.report = report
         self.progress = progress
+        from briefing.index.pipeline import SpellWords
+
         self.writer: Any = None
         self.spell = SpellWords()
         self.batch_articles = 0
@@ -612,6 +630,9 @@ class _Updater:
         with self.ix.reader() as reader:
             if reader.doc_count_all():
                 self.indexed_paths = set(reader.lexicon("path"))
+        from briefing.corpus.ingest import needs_library
+        from briefing.index.pipeline import prepared
+
         current, walk_skips, missing_roots = self._walk()
         # A file skipped for a missing library counts as changed (None): installing the
         # library must be all it takes to read it.
@@ -668,6 +689,8 @@ class _Updater:
             )
 
     def _walk(self) -> tuple[dict[str, tuple[SourceFile, int, int]], list[Skip], list[Path]]:
+        from briefing.corpus.ingest import Skip, walk
+
         current: dict[str, tuple[SourceFile, int, int]] = {}
         skips: list[Skip] = []
         missing: list[Path] = []
@@ -729,6 +752,8 @@ class _Updater:
         return int(indexed)
 
     def _ingest(self, result: PreparedFile, mtime_ns: int, size: int) -> None:
+        from briefing.index.pipeline import add_prepared
+
         self._ensure_writer()
         path = str(result.source.path)
         before = {
@@ -796,6 +821,8 @@ class _Updater:
         self.batch_started = time.monotonic()
 
     def _finish_report(self, walk_skips: list[Skip]) -> None:
+        from briefing.corpus.ingest import library_notices
+
         report = self.report
         report.skipped = [FileProblem(str(s.path), s.reason) for s in walk_skips]
         for path, reason, warnings in self.db.execute(

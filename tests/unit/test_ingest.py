@@ -199,7 +199,9 @@ def test_worker_tasks_are_bounded_in_files_and_bytes(tmp_path: Path) -> None:
     files = {f"s{n}.txt": "x" * 100 for n in range(10)}
     files["big.sgm"] = "y" * (pipeline.CHUNK_BYTES + 1)  # a thousand-article archive
     sources, _ = _walk(write_files(tmp_path, files))
-    chunks = list(pipeline._chunks(sources))
+    sized = list(pipeline._chunks(sources))
+    chunks = [chunk for chunk, _ in sized]
+    assert [size for _, size in sized] == [pipeline.CHUNK_BYTES + 1, 800, 200]
     assert [s for chunk in chunks for s in chunk] == sources
     assert all(len(chunk) <= pipeline.CHUNK_FILES for chunk in chunks)
     assert [s.path.name for s in chunks[0]] == ["big.sgm"]  # alone: its own task
