@@ -106,6 +106,7 @@ class _SearcherState:
         self.lock = threading.Lock()
         self.prepared: OrderedDict[tuple[str, Filters], PreparedQuery] = OrderedDict()
         self.ordinals: dict[str, tuple[list[str], array[int]]] = {}
+        self.columns: dict[str, tuple[list[int], list[Any]]] = {}
 
 
 _STATES: weakref.WeakKeyDictionary[Any, _SearcherState] = weakref.WeakKeyDictionary()
@@ -361,8 +362,14 @@ def _ordinals(searcher: Any, state: _SearcherState, fieldname: str) -> tuple[lis
     return known
 
 
-def _column_counts(searcher: Any, fieldname: str, docs: Iterable[int]) -> dict[str, int]:
-    """Counts of the values of ``fieldname`` (a sortable field) in ``docs``."""
+def _columns(searcher: Any, state: _SearcherState, fieldname: str) -> tuple[list[int], list[Any]]:
+    """Each segment's first document number and column reader of ``fieldname`` (None
+    where it has none), opened once per searcher: opening one reads the column's
+    offsets, which cost more than counting a few hundred matches."""
+    with state.lock:
+        known = state.columns.get(fieldname)
+    if known is not None:
+        return known
     # Per segment: Whoosh's multi-segment column reader fails on some document numbers.
     leaves = searcher.leaf_searchers()
     offsets = [offset for _, offset in leaves]
@@ -370,6 +377,16 @@ def _column_counts(searcher: Any, fieldname: str, docs: Iterable[int]) -> dict[s
         sub.reader().column_reader(fieldname) if sub.reader().has_column(fieldname) else None
         for sub, _ in leaves
     ]
+    with state.lock:
+        state.columns[fieldname] = (offsets, columns)
+    return offsets, columns
+
+
+def _column_counts(
+    searcher: Any, state: _SearcherState, fieldname: str, docs: Iterable[int]
+) -> dict[str, int]:
+    """Counts of the values of ``fieldname`` (a sortable field) in ``docs``."""
+    offsets, columns = _columns(searcher, state, fieldname)
     counts: Counter[Any] = Counter()
     for docnum in docs:
         i = bisect_right(offsets, docnum) - 1
@@ -394,7 +411,7 @@ def _facets(searcher: Any, state: _SearcherState, docs: Iterable[int]) -> dict[s
         if not known and len(docs) * _FEW_MATCHES < searcher.doc_count_all():
             # A first search on a fresh searcher (a command line): reading the values
             # of a few matches costs less than reading every document's.
-            counted[name] = _column_counts(searcher, fieldname, docs)
+            counted[name] = _column_counts(searcher, state, fieldname, docs)
             continue
         values, ords = _ordinals(searcher, state, fieldname)
         by_ordinal = Counter(map(ords.__getitem__, docs))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -11,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.timer import Timer
 from textual.widgets import Button, Input, Static
 from textual.worker import get_current_worker
 
@@ -26,7 +26,6 @@ from briefing.tui.widgets.index_status import IndexStatus
 from briefing.tui.widgets.key_bar import KeyBar
 from briefing.tui.widgets.result_list import ResultList
 
-DEBOUNCE_SECONDS = 0.15
 PAGE_SIZE = 50
 
 SYNTAX_HELP = """\
@@ -105,7 +104,11 @@ class SearchScreen(WorkerScreen):
         self.query_text = ""
         self.filters = Filters()
         self._generation = 0
-        self._timer: Timer | None = None
+        # The latest search asked for, and whether the search worker is running: see
+        # search_now().
+        self._request: tuple[str, Filters, int] | None = None
+        self._request_lock = threading.Lock()
+        self._searching = False
         self._keep_selection = False
         self._suggestion: str | None = None
 
@@ -161,10 +164,7 @@ class SearchScreen(WorkerScreen):
     @on(Input.Changed, "#query")
     def _query_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
-        if self._timer is not None:
-            self._timer.stop()
-        # Debounced: a fast typist does not start a search per keystroke.
-        self._timer = self.set_timer(DEBOUNCE_SECONDS, self.search_now)
+        self.search_now()
 
     @on(Input.Submitted, "#query")
     def _query_submitted(self) -> None:
@@ -187,18 +187,39 @@ class SearchScreen(WorkerScreen):
     def search_now(self, keep_selection: bool = False) -> None:
         """Search for the current query and filters; older searches' results are dropped.
 
+        No debounce: a key typed while nothing is searching is searched at once. One
+        worker runs the searches one after another, each time the latest one asked for:
+        a fast typist's intermediate queries are skipped, never queued, so results
+        trail the last key by at most one search.
+
         ``keep_selection``: the same query again because the library changed (a batch
         of a build landed): the cursor stays on the article it was on.
         """
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
         self._generation += 1
         self._keep_selection = keep_selection
-        self._run_search(self.query_text, self.filters, self._generation)
+        with self._request_lock:
+            self._request = (self.query_text, self.filters, self._generation)
+            if self._searching:
+                return
+            self._searching = True
+        self._run_searches()
 
-    @work(thread=True, exclusive=True, group="search", name="search", exit_on_error=False)
-    def _run_search(self, query: str, filters: Filters, generation: int) -> None:
+    @work(thread=True, group="search", name="search", exit_on_error=False)
+    def _run_searches(self) -> None:
+        try:
+            while True:
+                with self._request_lock:
+                    request, self._request = self._request, None
+                    if request is None:
+                        self._searching = False
+                        return
+                self._search_one(*request)
+        except BaseException:
+            with self._request_lock:
+                self._searching = False
+            raise
+
+    def _search_one(self, query: str, filters: Filters, generation: int) -> None:
         worker = get_current_worker()
         try:
             result = self.engine.search(query, filters, limit=PAGE_SIZE)
@@ -296,8 +317,9 @@ class SearchScreen(WorkerScreen):
     def refresh_results(self) -> None:
         """Search again (the library changed), keeping the cursor where it was.
 
-        Not while the user is typing: the debounced search of the new query comes next
-        anyway, and replaces it.
+        Not while a search is waiting to run: it reads the changed library anyway.
         """
-        if self._timer is None:
+        with self._request_lock:
+            waiting = self._request is not None
+        if not waiting:
             self.search_now(keep_selection=True)
