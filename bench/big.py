@@ -13,7 +13,8 @@ articles), each figure against a reference measured in the same run.
 - CLI: a cold `briefing search --limit 20` per query vs. `python -c "import briefing.cli"`;
 - app: bench/app_probe.py on this library vs. the same on the 5-article sample library.
 
-``--keep-home DIR`` keeps a copy of the built library there. ``--reuse-home DIR`` skips the build and measures a library already built there (copied
+``--keep-home DIR`` keeps a copy of the built library there.
+``--reuse-home DIR`` skips the build and measures a library already built there (copied
 first, so the original is left as it was): for iterating on the other parts.
 Writes the ``42k-build`` section (when it builds) and the ``42k`` section of
 bench/results.json and bench/results.md.

@@ -50,6 +50,8 @@ TASKS_PER_WORKER = 3
 # more), and bounds the prepared documents waiting in memory (about ten times this).
 IN_FLIGHT_BYTES = 4 * 1024 * 1024
 WORKERS_ENV = "BRIEFING_WORKERS"
+# How much lower than the app's the priority of a job run apart is (see run_apart).
+APART_NICENESS = 5
 
 _NO_COLUMN = None
 # A lost worker takes the files of every task in flight with it; each is then tried
@@ -330,6 +332,47 @@ def _start_helpers_with_real_stderr() -> None:
         sys.stderr = captured
 
 
+def _context() -> Any:
+    """The multiprocessing context for helper processes, its helpers started."""
+    # Not fork: the app builds from a thread, and forking a threaded process can
+    # copy a lock another thread holds. The fork server starts clean once.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context.set_forkserver_preload(["briefing.index.pipeline"])
+    _start_helpers_with_real_stderr()
+    return context
+
+
+def _apart(fn: Callable[..., Any], environ: dict[str, str | None], args: tuple[Any, ...]) -> Any:
+    os.nice(APART_NICENESS)
+    for key, value in environ.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    return fn(*args)
+
+
+def run_apart(fn: Callable[..., Any], *args: Any, environ: Sequence[str] = ()) -> Any:
+    """``fn(*args)`` in a process of its own, at a lower priority, and its result.
+
+    For long jobs of the app (grouping a large library into stories) that would take
+    the app's memory and hold its interpreter lock: the app stays responsive, and the
+    memory is returned when the job ends. ``environ`` names environment variables to
+    pass on as they are now (the fork server keeps those of its start). ``fn`` and
+    ``args`` must pickle; exceptions come back as raised.
+    """
+    values = {key: os.environ.get(key) for key in environ}
+    executor = ProcessPoolExecutor(
+        1, mp_context=_context(), initializer=_exit_with, initargs=(os.getpid(),)
+    )
+    try:
+        return executor.submit(_apart, fn, values, args).result()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
 class _Pipeline:
     def __init__(self, sources: Sequence[SourceFile], workers: int, task: Task) -> None:
         self.sources = sources
@@ -338,15 +381,8 @@ class _Pipeline:
         self.executor: ProcessPoolExecutor | None = None
 
     def _start(self) -> ProcessPoolExecutor:
-        # Not fork: the app builds from a thread, and forking a threaded process can
-        # copy a lock another thread holds. The fork server starts clean once.
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if "forkserver" in methods:
-            context.set_forkserver_preload(["briefing.index.pipeline"])
-        _start_helpers_with_real_stderr()
         self.executor = ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),)
+            self.workers, mp_context=_context(), initializer=_exit_with, initargs=(os.getpid(),)
         )
         return self.executor
 

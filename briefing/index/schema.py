@@ -10,6 +10,7 @@ the schema or an analyzer changes: the index is then rebuilt from the articles.
 from __future__ import annotations
 
 import functools
+import itertools
 import pickle
 import re
 import unicodedata
@@ -200,7 +201,7 @@ def _encode_positions(
     postings = []
     for term, poslist in positions.items():
         deltas = [poslist[0]]
-        deltas.extend(b - a for a, b in zip(poslist, poslist[1:], strict=False))
+        deltas.extend(b - a for a, b in itertools.pairwise(poslist))
         encoded = pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
         postings.append((term.encode("utf-8"), len(poslist) * field_boost, encoded))
     return postings

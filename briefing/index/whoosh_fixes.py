@@ -62,7 +62,7 @@ def _doc_field_length(self: Any, docnum: int, fieldname: str, default: Any = 0) 
         if reader is None:
             data = _NO_LENGTHS
         else:
-            data = reader._dbfile.get(reader._basepos, reader._count) if reader._count else bytes()
+            data = reader._dbfile.get(reader._basepos, reader._count) if reader._count else b""
         self._length_bytes[fieldname] = data
     if docnum > self._doccount:
         raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")

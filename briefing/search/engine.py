@@ -86,6 +86,10 @@ class Engine(Protocol):
         """Bring the stories up to date with the index (cheap when nothing changed)."""
         ...
 
+    def sync_stories_apart(self) -> SyncReport:
+        """The same in a process of its own (for the app)."""
+        ...
+
 
 class WhooshEngine:
     """The local engine: a library's Whoosh index in the data directory."""
@@ -235,6 +239,21 @@ class WhooshEngine:
             return SyncReport()
         return store.sync(current, self._fetch, fingerprint)
 
+    def sync_stories_apart(self) -> SyncReport:
+        """:meth:`sync_stories` in a process of its own, at a lower priority.
+
+        For the app: grouping a large library takes minutes and hundreds of megabytes
+        the first time; apart, it neither holds the app's interpreter lock nor keeps
+        its memory.
+        """
+        from briefing import locations
+        from briefing.index.pipeline import run_apart
+
+        environ = (locations.HOME_ENV, "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME")
+        timeout = self.store.lock_timeout
+        report: SyncReport = run_apart(_sync_stories, self.library, timeout, environ=environ)
+        return report
+
     def _stories(self) -> StoryStore:
         if self._story_store is None:
             from briefing.compare.story_store import STORE_FILE, StoryStore
@@ -325,3 +344,9 @@ class WhooshEngine:
             raise ArticleNotFound(f"no article with id {ref!r}; see `briefing list`")
         shown = ", ".join(candidates[:5]) + (" …" if len(candidates) > 5 else "")
         raise ArticleNotFound(f"{ref!r} matches {len(candidates)} articles: {shown}")
+
+
+def _sync_stories(library: Library, lock_timeout: float) -> SyncReport:
+    """Bring ``library``'s stories up to date (run apart: see sync_stories_apart)."""
+    engine = WhooshEngine(library, lock_timeout=lock_timeout, build_on_open=False)
+    return engine.sync_stories()

@@ -359,10 +359,11 @@ class BriefingApp(App[None]):
         thread=True, exclusive=True, group="stories", name="grouping stories", exit_on_error=False
     )
     def _group_stories(self) -> None:
-        # Right after indexing, off the UI thread: related coverage reads the story
-        # store, and grouping a large update takes seconds (nothing to do when nothing
-        # changed). Its own worker, so a failure is not reported as a failed update.
-        self.engine.sync_stories()
+        # Right after indexing, in a process of its own: related coverage reads the
+        # story store, and grouping a large library takes minutes and hundreds of
+        # megabytes the first time (nothing to do when nothing changed). Its own
+        # worker, so a failure is not reported as a failed update.
+        self.engine.sync_stories_apart()
 
     def watch_indexing(self, progress: Progress | None) -> None:
         """A batch of the running update was committed: show what it made searchable.

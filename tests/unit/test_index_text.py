@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from briefing.index.schema import NAMES_FIELD, TEXT_FIELDS, build_schema, index_names, index_text
-
 from tests.conftest import SAMPLE
 
 TRICKY = [
@@ -61,7 +60,7 @@ def test_index_text_equals_whoosh_analysis(field_name: str) -> None:
 
 def test_index_names_equals_whoosh_analysis() -> None:
     field = build_schema()[NAMES_FIELD]
-    texts = _texts() + ["al-Assad ez-Zor Deir-ez-Zor el- -al Al-Qaeda's x-al-y", "al-", "ez-"]
+    texts = [*_texts(), "al-Assad ez-Zor Deir-ez-Zor el- -al Al-Qaeda's x-al-y", "al-", "ez-"]
     for text in texts:
         postings, length = index_names(text, field.format.field_boost)
         expected = [(t, w, v) for t, _, w, v in field.index(text)]

@@ -463,3 +463,29 @@ def test_engine_keeps_stories_beside_the_index_and_syncs_only_changes(
     assert (report.added, report.removed, report.vectorised) == (1, 1, 1)
     assert len(fetched) == 1
     assert sorted(len(s.article_ids) for s in again.stories()) == [2, 4]
+
+
+def test_the_app_groups_stories_in_a_process_of_its_own(tmp_path: Path) -> None:
+    """sync_stories_apart: the same store as sync_stories, written by another process,
+    which finds the library through the environment as it is now."""
+    from briefing.index.library import load_library
+    from briefing.search.engine import WhooshEngine
+    from tests.conftest import write_files
+
+    news = write_files(
+        tmp_path / "news",
+        {
+            **{f"q{i}.txt": f"{title}\n\n{body}\n" for i, (title, body) in enumerate(_QUAKE)},
+            **{f"r{i}.txt": f"{title}\n\n{body}\n" for i, (title, body) in enumerate(_RATES)},
+        },
+    )
+    library = load_library("apart")
+    library.add([news])
+    library.save()
+    engine = WhooshEngine(library, build_on_open=False)
+    engine.update()
+    assert not (library.directory / "stories.sqlite3").exists()
+    report = engine.sync_stories_apart()
+    assert (report.added, report.busy) == (6, False)
+    assert sorted(len(s.article_ids) for s in engine.stories()) == [3, 3]
+    assert not engine.sync_stories_apart().changed  # nothing changed since
