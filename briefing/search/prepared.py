@@ -26,6 +26,7 @@ from whoosh import sorting
 from whoosh.collectors import TopCollector
 
 from briefing.search import highlight as hl
+from briefing.search.dates import PublishedRange
 from briefing.search.model import NO_FILTERS, Filters
 from briefing.search.query import (
     MAX_QUERY_CHARS,
@@ -248,7 +249,7 @@ def filter_query(filters: Filters) -> Any | None:
         end = _start_of(filters.until + timedelta(days=1)) if filters.until else None
         if end is not None:
             end -= timedelta(microseconds=1)  # "until" is inclusive: its whole day
-        parts.append(wq.DateRange("published", start, end))
+        parts.append(PublishedRange(start, end))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)

@@ -27,6 +27,7 @@ from whoosh.qparser import syntax
 from whoosh.qparser.common import attach
 
 from briefing.index.schema import fold_name
+from briefing.search.dates import PublishedRange
 
 MAX_QUERY_CHARS = 1000
 # How many index words one wildcard or fuzzy term may expand to, per field: "a*"
@@ -281,7 +282,7 @@ class _DateNode(syntax.SyntaxNode):  # type: ignore[misc]
     def query(self, parser: Any) -> Any:
         if self.start is None and self.end is None:
             return attach(query.error_query("bad date"), self)
-        return attach(query.DateRange("published", self.start, self.end), self)
+        return attach(PublishedRange(self.start, self.end), self)
 
 
 class _DatePlugin(qparser.TaggingPlugin):  # type: ignore[misc]

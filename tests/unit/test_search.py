@@ -554,3 +554,37 @@ def test_concurrent_searches_agree(bbc_ix: Any) -> None:
         pages = pool.map(lambda q: [h.id for h in search(bbc_ix, q).hits], BBC_QUERIES)
         found = dict(zip(BBC_QUERIES, pages, strict=True))
     assert found == expected
+
+
+def test_date_clauses_match_what_whoosh_date_ranges_match(tmp_path: Path) -> None:
+    """Dates are matched from the column (briefing.search.dates): the same documents as
+    Whoosh's own DateRange, across segments, with undated and deleted articles."""
+    from whoosh import query as wq
+
+    from briefing.search.dates import PublishedRange
+
+    days = [date(2023, 12, 31), date(2024, 1, 1), date(2024, 2, 29), None, date(2024, 3, 1)]
+    ix = make_index(
+        tmp_path / "ix",
+        [article(f"a{n}", f"T{n}", "word", published=day) for n, day in enumerate(days)],
+    )
+    writer = ix.writer()  # a second segment, and a deletion in the first
+    for n, day in enumerate(days):
+        writer.add_document(**article_to_doc(article(f"b{n}", f"U{n}", "word", published=day)))
+    writer.delete_by_term("id", "a2")
+    writer.commit(merge=False)
+    bounds = [
+        parse_date_value(v)
+        for v in ("2024", "2024-02", ">=2024-01-01", "<2024-02-29", "[2024-01 TO 2024-02]")
+    ]
+    with ix.searcher() as s:
+        assert len(s.reader().leaf_readers()) == 2
+        for start, end in (b for b in bounds if b is not None):
+            ours = PublishedRange(start, end)
+            theirs = wq.DateRange("published", start, end)
+            expected = sorted(s.docs_for_query(theirs))
+            assert sorted(ours.docs(s)) == expected
+            assert sorted(s.docs_for_query(ours)) == expected
+            assert sorted(s.docs_for_query(wq.And([wq.Term("body", "word"), ours]))) == expected
+            hits = s.search(wq.And([wq.Term("body", "word"), ours]), limit=None)
+            assert sorted(hit.docnum for hit in hits) == expected
