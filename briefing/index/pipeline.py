@@ -11,6 +11,8 @@ build.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import multiprocessing
 import os
 import sys
@@ -18,10 +20,11 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from whoosh.system import pack_uint
 
@@ -32,12 +35,23 @@ from briefing.index.schema import (
     NAMES_FIELD,
     TEXT_FIELDS,
     build_schema,
+    index_codec,
     index_names,
     index_text,
 )
 
+R = TypeVar("R")
+
 # Fewer files than this are read in the main process: starting workers costs more.
 MIN_PARALLEL_FILES = 64
+# Files of this many bytes in all are worth reading in workers even if they are few.
+MIN_PARALLEL_BYTES = 1024 * 1024
+# A build's batches, each written by a worker as one segment: the first small (the
+# library is searchable within a second or two), then doubling up to BATCH_BYTES of
+# files (a segment every few seconds per worker; fewer segments to search and merge).
+FIRST_BATCH_FILES = 16
+FIRST_BATCH_BYTES = 64 * 1024
+BATCH_BYTES = 2 * 1024 * 1024
 # Files per task: amortises the round trip to a worker; small enough to keep order cheap.
 CHUNK_FILES = 8
 # Bytes per task, at least one file: a task's prepared documents stay in memory until
@@ -267,26 +281,175 @@ def prepared(
         for source in sources:
             yield task(source)
         return
-    yield from _Pipeline(sources, workers, task).results()
+    with Workers(workers) as pool:
+        yield from pool.run(
+            _chunks(sources, CHUNK_FILES, CHUNK_BYTES),
+            functools.partial(_prepare_chunk, task),
+            lambda source: [PreparedFile(source, skipped=_CRASHED)],
+        )
 
 
-def _chunks(sources: Sequence[SourceFile]) -> Iterator[tuple[list[SourceFile], int]]:
-    """``sources`` in tasks of at most CHUNK_FILES files and CHUNK_BYTES bytes, each
-    with its size in bytes."""
+def worth_workers(sources: Sequence[SourceFile]) -> bool:
+    """Whether reading ``sources`` in worker processes pays for starting them: many
+    files, or a few large ones (a newswire archive holds a thousand articles a file)."""
+    if len(sources) >= MIN_PARALLEL_FILES:
+        return True
+    total = 0
+    for source in sources:
+        with contextlib.suppress(OSError):
+            total += source.path.stat().st_size
+        if total >= MIN_PARALLEL_BYTES:
+            return True
+    return False
+
+
+# -- Segments written by the workers ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenFile:
+    """What a worker read of one file and wrote into its batch's segment."""
+
+    source: SourceFile
+    articles: tuple[tuple[str, str, int], ...] = ()
+    """``(id, content hash, document number in the segment)`` per article."""
+    skipped: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """A batch of files written by a worker as one finished Whoosh segment (a single
+    compound file in the staging folder), not yet part of the index."""
+
+    files: tuple[WrittenFile, ...]
+    segment: Any = None
+    """The Whoosh segment; None when the files gave no article."""
+    staged: str | None = None
+    """The segment's file, to move into the index folder before it is committed."""
+
+
+_staging: dict[str, Any] = {}
+
+
+def _staging_index(staging: str) -> Any:
+    """This process's own scratch index in ``staging``: a writer there writes segments
+    that no other writer's clean-up can delete before they are committed."""
+    ix = _staging.get(staging)
+    if ix is None:
+        from whoosh import index as whoosh_index
+
+        folder = os.path.join(staging, str(os.getpid()))
+        os.makedirs(folder, exist_ok=True)
+        ix = _staging[staging] = whoosh_index.create_in(folder, _worker_schema())
+    return ix
+
+
+def _segment_writer(staging: str, limitmb: int) -> Any:
+    from whoosh.writing import SegmentWriter
+
+    # No lock: the build holds the library's; this writer never commits a TOC.
+    return SegmentWriter(_staging_index(staging), _lk=False, limitmb=limitmb, codec=index_codec())
+
+
+def _finish(writer: Any) -> tuple[Any, str]:
+    """Finish ``writer``'s segment as one compound file; the segment and its path."""
+    segment = writer._finalize_segment()
+    writer._finish()
+    return segment, os.path.join(writer.storage.folder, segment.make_filename(".seg"))
+
+
+def _write_chunk(
+    staging: str, limitmb: int, task: Task, sources: Sequence[SourceFile]
+) -> list[Batch]:
+    """Read, analyse and write ``sources`` into one new segment (in a worker)."""
+    writer = _segment_writer(staging, limitmb)
+    spell = SpellWords()
+    files: list[WrittenFile] = []
+    try:
+        for source in sources:
+            result = task(source)
+            written = []
+            for article in result.articles:
+                written.append((article.id, article.content_hash, writer.docnum))
+                add_prepared(writer, article, spell)
+            files.append(WrittenFile(source, tuple(written), result.skipped, result.warnings))
+        if writer.docnum == 0:
+            writer.cancel()
+            return [Batch(tuple(files))]
+        spell.flush(writer)
+        segment, staged = _finish(writer)
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    return [Batch(tuple(files), segment, staged)]
+
+
+def _merge_segments(staging: str, limitmb: int, index_dir: str, segments: list[Any]) -> Any:
+    """Write ``segments`` of the index in ``index_dir`` as one new segment (in a worker):
+    deleted documents are left out. Returns the segment and its staged file."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.reading import SegmentReader
+
+    writer = _segment_writer(staging, limitmb)
+    storage = FileStorage(index_dir)
+    try:
+        for segment in segments:
+            reader = SegmentReader(storage, writer.schema, segment)
+            try:
+                writer.add_reader(reader)
+            finally:
+                reader.close()
+        return _finish(writer)
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+
+
+def _chunks(
+    sources: Sequence[SourceFile], files: int, nbytes: int, most_bytes: int | None = None
+) -> Iterator[tuple[list[SourceFile], int]]:
+    """``sources`` in tasks of at most ``files`` files and ``nbytes`` bytes (at least one
+    file), each with its size in bytes. With ``most_bytes``, the byte limit doubles
+    from task to task up to it (and the file limit with it): small first tasks, so the
+    first results come quickly."""
     chunk: list[SourceFile] = []
     size = 0
     for source in sources:
         try:
-            nbytes = source.path.stat().st_size
+            length = source.path.stat().st_size
         except OSError:
-            nbytes = 0
-        if chunk and (len(chunk) >= CHUNK_FILES or size + nbytes > CHUNK_BYTES):
+            length = 0
+        if chunk and (len(chunk) >= files or size + length > nbytes):
             yield chunk, size
             chunk, size = [], 0
+            if most_bytes is not None and nbytes < most_bytes:
+                nbytes, files = min(most_bytes, nbytes * 2), files * 2
         chunk.append(source)
-        size += nbytes
+        size += length
     if chunk:
         yield chunk, size
+
+
+def write_batches(
+    sources: Sequence[SourceFile],
+    workers: Workers,
+    staging: Path,
+    limitmb: int,
+    task: Task = prepare_file,
+) -> Iterator[Batch]:
+    """Yield the sources written into segments by ``workers``, batch by batch, in order.
+
+    Batches grow from FIRST_BATCH_BYTES to BATCH_BYTES: the first segment is ready in
+    a second or so, later ones hold more (fewer segments to search and merge).
+    """
+    return workers.run(
+        _chunks(sources, FIRST_BATCH_FILES, FIRST_BATCH_BYTES, BATCH_BYTES),
+        functools.partial(_write_chunk, str(staging), limitmb, task),
+        lambda source: [Batch((WrittenFile(source, skipped=_CRASHED),))],
+    )
 
 
 def _exit_with(main_pid: int) -> None:
@@ -373,17 +536,24 @@ def run_apart(fn: Callable[..., Any], *args: Any, environ: Sequence[str] = ()) -
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-class _Pipeline:
-    def __init__(self, sources: Sequence[SourceFile], workers: int, task: Task) -> None:
-        self.sources = sources
-        self.workers = workers
-        self.task = task
+class Workers:
+    """A pool of worker processes for one build (a context manager)."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
         self.executor: ProcessPoolExecutor | None = None
 
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop()
+
     def _start(self) -> ProcessPoolExecutor:
-        self.executor = ProcessPoolExecutor(
-            self.workers, mp_context=_context(), initializer=_exit_with, initargs=(os.getpid(),)
-        )
+        if self.executor is None:
+            self.executor = ProcessPoolExecutor(
+                self.count, mp_context=_context(), initializer=_exit_with, initargs=(os.getpid(),)
+            )
         return self.executor
 
     def _stop(self) -> None:
@@ -391,47 +561,69 @@ class _Pipeline:
             self.executor.shutdown(wait=False, cancel_futures=True)
             self.executor = None
 
-    def results(self) -> Iterator[PreparedFile]:
-        chunks = _chunks(self.sources)
-        tasks = self.workers * TASKS_PER_WORKER
-        pending: deque[tuple[list[SourceFile], int, Future[list[PreparedFile]]]] = deque()
+    def run(
+        self,
+        chunks: Iterator[tuple[list[SourceFile], int]],
+        work: Callable[[list[SourceFile]], list[R]],
+        crashed: Callable[[SourceFile], list[R]],
+    ) -> Iterator[R]:
+        """Yield ``work(chunk)`` of each chunk, in order, with a bounded number of tasks
+        (and bytes) in flight. A worker that dies costs only the file it was reading:
+        the files of every task lost with it are tried again one by one, and the one
+        that kills its worker again gives ``crashed(source)``."""
+        tasks = self.count * TASKS_PER_WORKER
+        pending: deque[tuple[list[SourceFile], int, Future[list[R]]]] = deque()
         in_flight = 0
         executor = self._start()
-        try:
-            while True:
-                while len(pending) < tasks or in_flight < IN_FLIGHT_BYTES:
-                    item = next(chunks, None)
-                    if item is None:
-                        break
-                    chunk, size = item
-                    in_flight += size
-                    future = executor.submit(_prepare_chunk, self.task, chunk)
-                    pending.append((chunk, size, future))
-                if not pending:
-                    return
-                chunk, size, future = pending.popleft()
-                in_flight -= size
-                try:
-                    done = future.result()
-                except BrokenProcessPool:
-                    # Every task in flight is lost with the pool: try each of their
-                    # files alone, in a fresh pool, then go on with the rest.
-                    suspects = chunk + [s for c, _, _ in pending for s in c]
-                    pending.clear()
-                    in_flight = 0
-                    self._stop()
-                    yield from self._one_by_one(suspects)
-                    executor = self.executor or self._start()
-                    continue
-                yield from done
-        finally:
-            self._stop()
-
-    def _one_by_one(self, sources: list[SourceFile]) -> Iterator[PreparedFile]:
-        for source in sources:
-            executor = self.executor or self._start()
+        while True:
+            while len(pending) < tasks or in_flight < IN_FLIGHT_BYTES:
+                item = next(chunks, None)
+                if item is None:
+                    break
+                chunk, size = item
+                in_flight += size
+                pending.append((chunk, size, executor.submit(work, chunk)))
+            if not pending:
+                return
+            chunk, size, future = pending.popleft()
+            in_flight -= size
             try:
-                yield executor.submit(self.task, source).result()
+                done = future.result()
             except BrokenProcessPool:
+                # Every task in flight is lost with the pool: try each of their
+                # files alone, in a fresh pool, then go on with the rest.
+                suspects = chunk + [s for c, _, _ in pending for s in c]
+                pending.clear()
+                in_flight = 0
                 self._stop()
-                yield PreparedFile(source, skipped=_CRASHED)
+                for source in suspects:
+                    try:
+                        yield from self._start().submit(work, [source]).result()
+                    except BrokenProcessPool:
+                        self._stop()
+                        yield from crashed(source)
+                executor = self._start()
+                continue
+            yield from done
+
+    def merge(
+        self, groups: list[list[Any]], index_dir: Path, staging: Path, limitmb: int
+    ) -> Iterator[tuple[list[Any], Any, str] | tuple[list[Any], None, str]]:
+        """Merge each group of the index's segments into one new segment, the groups in
+        parallel; yield ``(group, segment, staged file)`` as each is done, or
+        ``(group, None, why)`` for a merge that failed (the group stays as it was)."""
+        executor = self._start()
+        futures = {
+            executor.submit(_merge_segments, str(staging), limitmb, str(index_dir), group): i
+            for i, group in enumerate(groups)
+        }
+        for future in as_completed(futures):
+            group = groups[futures[future]]
+            try:
+                segment, staged = future.result()
+            except Exception as exc:  # a merge is an optimisation: the index stays valid
+                if isinstance(exc, BrokenProcessPool):
+                    self._stop()
+                yield group, None, f"{type(exc).__name__}: {exc}"
+                continue
+            yield group, segment, staged

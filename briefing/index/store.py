@@ -37,7 +37,7 @@ from briefing.corpus.model import Article, FileProblem
 from briefing.fileio import write_atomic
 from briefing.index.documents import doc_to_article
 from briefing.index.library import Library
-from briefing.index.schema import SCHEMA_VERSION, build_schema
+from briefing.index.schema import SCHEMA_VERSION, build_schema, index_codec
 
 if TYPE_CHECKING:
     from briefing.corpus.ingest import Skip, SourceFile
@@ -65,6 +65,12 @@ POOL_MB = 48
 MERGE_FANOUT = 8
 MAX_MERGE_DOCS = 16_000
 SMALL_INDEX_DOCS = 1000
+# A large update (files read by workers, see _Updater._write_in_workers) ends with at
+# most this many segments, the smallest merged MERGE_FANOUT at a time in parallel.
+TARGET_SEGMENTS = 8
+MERGE_ROUNDS = 3
+# Where workers write segments before they are moved into the index and committed.
+STAGING_DIR = "staging"
 _META_FILE = "briefing-index.json"
 
 
@@ -496,20 +502,6 @@ class IndexStore:
         return db
 
 
-def _codec() -> Any:
-    """Whoosh's codec, with a term's single posting kept in the term table.
-
-    Whoosh's default writes every term's postings as a separate pickled, compressed
-    block; most terms of a news library's segment have one posting (names, numbers,
-    ids, every ``spell_`` word), and on BBC three blocks in four went (a quarter of a
-    commit's time). Each term records where its postings are, so readers need only
-    the fix to inlined postings in :mod:`briefing.index.whoosh_fixes`.
-    """
-    from whoosh.codec.whoosh3 import W3Codec
-
-    return W3Codec(inlinelimit=2)
-
-
 def _merge_tier(writer: Any, segments: list[Any]) -> list[Any]:
     """Whoosh merge policy: merge the smallest MERGE_FANOUT segments that are of a size.
 
@@ -559,6 +551,58 @@ def _merge(writer: Any, segments: list[Any], group: list[Any]) -> list[Any]:
         reader.close()
     merged = {id(seg) for seg in group}
     return [seg for seg in segments if id(seg) not in merged]
+
+
+def _small(ix: Any) -> bool:
+    return int(sum(seg.doc_count_all() for seg in ix._segments())) <= SMALL_INDEX_DOCS
+
+
+def _keep(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy: no merge."""
+    return segments
+
+
+def _adding(policy: Callable[[Any, list[Any]], list[Any]], new: list[Any]) -> Any:
+    """``policy``, then the segments workers wrote (see ``_Updater._write_in_workers``)."""
+    added = list(new)
+
+    def merge(writer: Any, segments: list[Any]) -> list[Any]:
+        return policy(writer, segments) + added
+
+    return merge
+
+
+def _replacing(group: list[Any], merged: Any) -> Any:
+    """Whoosh merge policy: ``merged`` in place of the segments of ``group`` it was made
+    from, if they are all still there as they were (no deletion since); else nothing
+    changes and the merged segment is dropped."""
+    wanted = {seg.segment_id(): seg.deleted_count() for seg in group}
+
+    def merge(writer: Any, segments: list[Any]) -> list[Any]:
+        present = {seg.segment_id(): seg.deleted_count() for seg in segments}
+        if any(present.get(segid) != count for segid, count in wanted.items()):
+            return segments  # Whoosh's clean-up then deletes the unused merged file
+        return [seg for seg in segments if seg.segment_id() not in wanted] + [merged]
+
+    return merge
+
+
+def _merge_groups(segments: list[Any]) -> list[list[Any]]:
+    """Groups of the smallest segments to merge (in parallel) so that at most
+    TARGET_SEGMENTS remain, MERGE_FANOUT at most to a group, none over MAX_MERGE_DOCS."""
+    by_size = sorted(segments, key=lambda seg: seg.doc_count_all())
+    excess = len(by_size) - TARGET_SEGMENTS
+    groups: list[list[Any]] = []
+    start = 0
+    while excess > 0:
+        size = min(MERGE_FANOUT, excess + 1, len(by_size) - start)
+        group = by_size[start : start + size]
+        if size < 2 or sum(seg.doc_count_all() for seg in group) > MAX_MERGE_DOCS:
+            break
+        groups.append(group)
+        excess -= size - 1
+        start += size
+    return groups
 
 
 def _empty_index() -> Any:
@@ -622,6 +666,9 @@ class _Updater:
         self.done = 0
         self.total = 0
         self.indexed_paths: set[bytes] = set()
+        # Segments written by workers, moved into the index, for the next commit.
+        self.new_segments: list[Any] = []
+        self.in_workers = False
 
     def run(self) -> None:
         # Paths with documents in the index as the update starts (the manifest may not
@@ -631,7 +678,7 @@ class _Updater:
             if reader.doc_count_all():
                 self.indexed_paths = set(reader.lexicon("path"))
         from briefing.corpus.ingest import needs_library
-        from briefing.index.pipeline import prepared
+        from briefing.index.pipeline import worker_count, worth_workers
 
         current, walk_skips, missing_roots = self._walk()
         # A file skipped for a missing library counts as changed (None): installing the
@@ -659,13 +706,33 @@ class _Updater:
             self.report.removed += self._drop_file(path)
             self.db.execute("DELETE FROM files WHERE path = ?", (path,))
         started = time.monotonic()
-        for n, result in enumerate(prepared(changed), 1):
+        if worth_workers(changed) and worker_count() > 0:
+            self._write_in_workers(changed, current)
+        else:
+            self._write_here(changed, current, started)
+        self._reconcile()
+        commits = self.commits
+        self._commit(final=True)
+        if self.commits != commits:
+            self._report_progress()
+        self._finish_report(walk_skips)
+
+    def _write_here(
+        self,
+        changed: list[SourceFile],
+        current: dict[str, tuple[SourceFile, int, int]],
+        started: float,
+    ) -> None:
+        """A small update: files read here, written by this process's writer, committed
+        every BATCH_SECONDS (the first batch after FIRST_BATCH_SECONDS)."""
+        from briefing.index.pipeline import prepared
+
+        for n, result in enumerate(prepared(changed, workers=0), 1):
             path = str(result.source.path)
             self._ingest(result, *current[path][1:])
             self.done = n
             self._report_progress(path)
-            # The first batch counts from the start: the first files wait for the
-            # workers to start.
+            # The first batch counts from the start of the update.
             since = self.batch_started if self.commits else started
             wait = BATCH_SECONDS if self.commits else min(FIRST_BATCH_SECONDS, BATCH_SECONDS)
             if self.batch_articles >= BATCH_ARTICLES or (
@@ -673,12 +740,68 @@ class _Updater:
             ):
                 self._commit(final=False)
                 self._report_progress(path)
-        self._reconcile()
-        commits = self.commits
-        self._commit(final=True)
-        if self.commits != commits:
-            self._report_progress()
-        self._finish_report(walk_skips)
+
+    def _write_in_workers(
+        self, changed: list[SourceFile], current: dict[str, tuple[SourceFile, int, int]]
+    ) -> None:
+        """A large update: worker processes read the files and each writes its batches
+        as finished segments, in parallel; this process records them in the manifest,
+        drops duplicates from them and commits each as it comes (the first within a
+        second or two). Then the smallest segments are merged, in parallel too."""
+        from briefing.index.pipeline import Workers, worker_count, write_batches
+
+        self.in_workers = True
+        staging = self.library.directory / STAGING_DIR
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        try:
+            with Workers(worker_count()) as workers:
+                n = 0
+                for batch in write_batches(changed, workers, staging, POOL_MB):
+                    for written in batch.files:
+                        n += 1
+                        path = str(written.source.path)
+                        articles = [(i, h) for i, h, _ in written.articles]
+                        kept = self._record(
+                            path, articles, written.skipped, written.warnings, *current[path][1:]
+                        )
+                        for (_, _, docnum), keep in zip(written.articles, kept, strict=True):
+                            if not keep:  # a duplicate of an article already indexed
+                                batch.segment.delete_document(docnum)
+                        self.done = n
+                        self._report_progress(path)
+                    if batch.segment is not None and batch.staged is not None:
+                        self._stage(batch.segment, batch.staged)
+                    self._commit(final=False)
+                    self._report_progress()
+                self._merge_in_workers(workers, staging)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def _stage(self, segment: Any, staged: str) -> None:
+        """Move a worker's finished segment into the index, for the next commit."""
+        if segment.doc_count() == 0:  # every article a duplicate
+            os.unlink(staged)
+            return
+        os.replace(staged, self.library.index_dir / os.path.basename(staged))
+        self.new_segments.append(segment)
+
+    def _merge_in_workers(self, workers: Any, staging: Path) -> None:
+        """Merge the smallest segments, in groups, in the workers; each merged segment
+        replaces its group at a commit of its own."""
+        index_dir = self.library.index_dir
+        for _ in range(MERGE_ROUNDS):
+            groups = _merge_groups(self.ix._segments())
+            if not groups:
+                return
+            for group, segment, staged in workers.merge(groups, index_dir, staging, POOL_MB):
+                if segment is None:
+                    return  # the group stays as it was: the index is as valid, only larger
+                os.replace(staged, index_dir / os.path.basename(staged))
+                self._ensure_writer()
+                self.writer.commit(mergetype=_replacing(group, segment))
+                self.writer = None
+                self.commits += 1
 
     def _report_progress(self, path: str | None = None) -> None:
         if self.progress:
@@ -739,7 +862,7 @@ class _Updater:
 
     def _ensure_writer(self) -> None:
         if self.writer is None:
-            self.writer = self.ix.writer(timeout=5.0, limitmb=POOL_MB, codec=_codec())
+            self.writer = self.ix.writer(timeout=5.0, limitmb=POOL_MB, codec=index_codec())
             self.batch_started = time.monotonic()
 
     def _drop_file(self, path: str) -> int:
@@ -747,6 +870,7 @@ class _Updater:
             "SELECT COUNT(*) FROM docs WHERE path = ? AND indexed = 1", (path,)
         ).fetchone()[0]
         if path.encode("utf-8") in self.indexed_paths:
+            self._ensure_writer()
             self.writer.delete_by_term("path", path)
         self.db.execute("DELETE FROM docs WHERE path = ?", (path,))
         return int(indexed)
@@ -755,7 +879,28 @@ class _Updater:
         from briefing.index.pipeline import add_prepared
 
         self._ensure_writer()
+        articles = [(a.id, a.content_hash) for a in result.articles]
         path = str(result.source.path)
+        kept = self._record(path, articles, result.skipped, result.warnings, mtime_ns, size)
+        for article, keep in zip(result.articles, kept, strict=True):
+            if keep:
+                add_prepared(self.writer, article, self.spell)
+
+    def _record(
+        self,
+        path: str,
+        articles: list[tuple[str, str]],
+        skipped: str | None,
+        warnings: tuple[str, ...],
+        mtime_ns: int,
+        size: int,
+    ) -> list[bool]:
+        """Record what a file gave in the manifest, and drop what it gave before.
+
+        ``articles`` is ``(id, content hash)`` per article; returns, for each, whether
+        it is to be indexed (False: a duplicate of an article already indexed, from
+        another file or earlier in this update).
+        """
         before = {
             i
             for (i,) in self.db.execute(
@@ -765,31 +910,34 @@ class _Updater:
         self._drop_file(path)
         self.report.files_read += 1
         after: set[str] = set()
-        for article in result.articles:
+        kept: list[bool] = []
+        for article_id, content_hash in articles:
             row = self.db.execute(
                 "SELECT id FROM docs WHERE hash = ? AND indexed = 1 AND id != ? LIMIT 1",
-                (article.content_hash, article.id),
+                (content_hash, article_id),
             ).fetchone()
             if row is not None:
                 self.db.execute(
                     "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, 0, ?)",
-                    (article.id, path, article.content_hash, row[0]),
+                    (article_id, path, content_hash, row[0]),
                 )
+                kept.append(False)
                 continue
-            add_prepared(self.writer, article, self.spell)
             self.db.execute(
                 "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, 1, NULL)",
-                (article.id, path, article.content_hash),
+                (article_id, path, content_hash),
             )
-            after.add(article.id)
+            kept.append(True)
+            after.add(article_id)
             self.batch_articles += 1
         self.report.added += len(after - before)
         self.report.updated += len(after & before)
         self.report.removed += len(before - after)
         self.db.execute(
             "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-            (path, mtime_ns, size, result.skipped, json.dumps(list(result.warnings))),
+            (path, mtime_ns, size, skipped, json.dumps(list(warnings))),
         )
+        return kept
 
     def _reconcile(self) -> None:
         """Drop index documents whose file the manifest does not know (a crash leftover)."""
@@ -808,12 +956,21 @@ class _Updater:
     def _commit(self, final: bool) -> None:
         if final and self.writer is None and _merge_due(self.ix):
             self._ensure_writer()
+        if self.new_segments:
+            self._ensure_writer()
         if self.writer is not None:
             self.spell.flush(self.writer)
+            policy = _merge_final if final else _merge_tier
+            if self.new_segments or self.in_workers:
+                # Segments written by workers: merged by workers too (see
+                # _merge_in_workers), never here, but for a small index at the end.
+                policy = _merge_final if final and _small(self.ix) else _keep
+                policy = _adding(policy, self.new_segments)
             # Whoosh first, then the manifest: a crash in between leaves documents the
             # manifest does not know, which the next update reads again or reconciles.
-            self.writer.commit(mergetype=_merge_final if final else _merge_tier)
+            self.writer.commit(mergetype=policy)
             self.writer = None
+            self.new_segments = []
             self.commits += 1
             self.committed = self.report.added + self.report.updated
         self.db.commit()

@@ -351,3 +351,83 @@ def test_batch_segments_are_merged_in_bounded_steps(
     store.update()
     assert _segments(store) == 1
     assert store.ids() == sorted(f"c/a{n:02}.txt" for n in range(20))
+
+
+def _search_totals(store: IndexStore, queries: list[str]) -> list[int]:
+    from briefing.search.searcher import search
+
+    return [search(store.shared(), q).total for q in queries]
+
+
+def test_workers_write_segments_that_index_what_the_main_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large update: workers write the batches as segments (here: many small ones,
+    merged in the workers at the end); the index, the duplicates and the manifest are
+    those of a build in this process."""
+    files = {f"a{n:02}.txt": _article(n) for n in range(40)}
+    files["copy-of-a03.txt"] = _article(3)  # a duplicate in a later batch
+    files["a05-copy.txt"] = _article(5)
+    files["bad.json"] = "{not json"
+    folder = write_files(tmp_path / "c", files)
+    queries = ["article", "topic3", "body OR number", "topic1*", "date:2024"]
+
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL_FILES", 10**6)
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL_BYTES", 10**9)
+    here = IndexStore(_library(folder, "here"))
+    expected = here.update()
+
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL_FILES", 1)
+    monkeypatch.setattr(pipeline, "FIRST_BATCH_FILES", 2)
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 1000)  # ten files or so a batch
+    monkeypatch.setattr(store_module, "TARGET_SEGMENTS", 2)
+    monkeypatch.setattr(store_module, "SMALL_INDEX_DOCS", 0)  # no merge in this process
+    progress: list[Progress] = []
+    library = _library(folder, "workers")
+    store = IndexStore(library)
+    report = store.update(progress.append)
+
+    assert report.total_articles == expected.total_articles == 40
+    assert report.duplicates == expected.duplicates
+    assert sorted(report.duplicates) == [
+        ("c/a05.txt", "c/a05-copy.txt"),  # the first in file order is indexed
+        ("c/copy-of-a03.txt", "c/a03.txt"),
+    ]
+    assert [p.path for p in report.skipped] == [p.path for p in expected.skipped]
+    assert sorted(store.ids()) == sorted(here.ids())
+    assert _search_totals(store, queries) == _search_totals(here, queries)
+    assert max(p.commits for p in progress) >= 4  # a commit per batch, then the merges
+    assert _segments(store) <= 2
+    assert not (library.directory / store_module.STAGING_DIR).exists()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(files)  # nothing written there
+    # An update with nothing changed reads nothing; one changed file is read again.
+    assert store.update().files_read == 0
+    (folder / "a07.txt").write_text(_article(7, "Now with zebra."), encoding="utf-8")
+    again = store.update()
+    assert (again.updated, again.files_read) == (1, 1)
+    assert _search_totals(store, ["zebra", "article"]) == [1, 40]
+
+
+def _dies_on_crash(source: Any) -> Any:
+    """A reader that kills its worker process on one file (a segfault, the OOM killer)."""
+    if "crash" in source.path.name:
+        os._exit(70)
+    return pipeline.prepare_file(source)
+
+
+def test_a_worker_that_dies_writing_a_batch_costs_only_its_file(tmp_path: Path) -> None:
+    from briefing.corpus.ingest import Skip, walk
+
+    files = {f"a{n:02}.txt": _article(n) for n in range(12)}
+    files["a05-crash.txt"] = "Crash\n\nThis one takes its worker down.\n"
+    folder = write_files(tmp_path / "c", files)
+    sources = [s for s in walk(folder, "c") if not isinstance(s, Skip)]
+    staging = tmp_path / "staging"
+    with pipeline.Workers(2) as workers:
+        batches = list(pipeline.write_batches(sources, workers, staging, 16, _dies_on_crash))
+    written = [f for b in batches for f in b.files]
+    assert [f.source for f in written] == sources  # in order, each once
+    crashed = [f.source.path.name for f in written if f.skipped]
+    assert crashed == ["a05-crash.txt"]
+    assert sum(b.segment.doc_count_all() for b in batches if b.segment is not None) == 12
+    assert all(Path(b.staged).is_file() for b in batches if b.staged)

@@ -199,9 +199,17 @@ def test_worker_tasks_are_bounded_in_files_and_bytes(tmp_path: Path) -> None:
     files = {f"s{n}.txt": "x" * 100 for n in range(10)}
     files["big.sgm"] = "y" * (pipeline.CHUNK_BYTES + 1)  # a thousand-article archive
     sources, _ = _walk(write_files(tmp_path, files))
-    sized = list(pipeline._chunks(sources))
+    sized = list(pipeline._chunks(sources, pipeline.CHUNK_FILES, pipeline.CHUNK_BYTES))
     chunks = [chunk for chunk, _ in sized]
     assert [size for _, size in sized] == [pipeline.CHUNK_BYTES + 1, 800, 200]
     assert [s for chunk in chunks for s in chunk] == sources
     assert all(len(chunk) <= pipeline.CHUNK_FILES for chunk in chunks)
     assert [s.path.name for s in chunks[0]] == ["big.sgm"]  # alone: its own task
+
+
+def test_build_batches_start_small_and_double(tmp_path: Path) -> None:
+    files = {f"s{n:03}.txt": "x" * 1000 for n in range(100)}
+    sources, _ = _walk(write_files(tmp_path, files))
+    sized = list(pipeline._chunks(sources, 2, 2000, most_bytes=16_000))
+    assert [len(chunk) for chunk, _ in sized] == [2, 4, 8, 16, 16, 16, 16, 16, 6]
+    assert [s for chunk, _ in sized for s in chunk] == sources

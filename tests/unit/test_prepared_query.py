@@ -290,7 +290,7 @@ def test_facets_of_few_matches_are_read_from_their_values(tmp_path: Path) -> Non
         docs = list(prepared_module.prepare(searcher, "rockets OR storm").docs)
         state = prepared_module._SearcherState()
         for name, fieldname in prepared_module._FACET_FIELDS.items():
-            from_values = prepared_module._column_counts(searcher, fieldname, docs)
+            from_values = prepared_module._column_counts(searcher, state, fieldname, docs)
             values, ords = prepared_module._ordinals(searcher, state, fieldname)
             from_columns = {values[ords[d]]: 0 for d in docs if ords[d] >= 0}
             for d in docs:
