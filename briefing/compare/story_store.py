@@ -181,6 +181,26 @@ class StoryStore:
                 title = central[0] if central else title
         return rule.make_story(members, title), {i: s for i, _, s in members}
 
+    def neighbours(self, article_id: str, limit: int) -> list[tuple[str, float]] | None:
+        """The articles most like ``article_id`` by the story rule's similarity (the
+        stored links, strongest first), or None if the store has not weighed it yet."""
+        with self._reader() as db:
+            if db is None:
+                return None
+            row = db.execute(
+                "SELECT aid FROM articles WHERE id = ? AND vectors IS NOT NULL", (article_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            return [
+                (str(other), float(sim))
+                for other, sim in db.execute(
+                    "SELECT x.id, e.sim FROM edges e JOIN articles x ON x.aid = e.b "
+                    "WHERE e.a = ? ORDER BY e.sim DESC LIMIT ?",
+                    (row[0], limit),
+                )
+            ]
+
     @contextlib.contextmanager
     def _reader(self) -> Iterator[sqlite3.Connection | None]:
         # A reader never repairs: a missing, broken or other-version store reads as

@@ -346,16 +346,21 @@ class IndexStore:
         return sorted(found, key=lambda a: a.id)
 
     def article(self, article_id: str) -> Article | None:
-        """One article by exact id, or None."""
-        ix = self.open()
-        with ix.searcher() as searcher:
+        """One article by exact id, or None (read with the shared searcher: opening
+        one costs a quarter of a second at 42,000 articles)."""
+        with self.shared().searcher() as searcher:
             fields = searcher.document(id=article_id)
         return doc_to_article(fields) if fields else None
 
+    def has(self, article_id: str) -> bool:
+        """Whether an article has exactly this id."""
+        with self.shared().searcher() as searcher:
+            return searcher.document_number(id=article_id) is not None
+
     def ids(self) -> list[str]:
         """Every indexed article id (read from the id column: no stored fields)."""
-        ix = self.open()
-        with ix.reader() as reader:
+        with self.shared().searcher() as searcher:
+            reader = searcher.reader()
             if not reader.doc_count_all():
                 return []  # an index with no commit yet has no columns to read
             column = reader.column_reader("id")
@@ -363,8 +368,7 @@ class IndexStore:
 
     def source_counts(self) -> dict[str, int]:
         """Articles per outlet, most first."""
-        ix = self.open()
-        with ix.searcher() as searcher:
+        with self.shared().searcher() as searcher:
             results = searcher.search(
                 Every(),
                 limit=None,

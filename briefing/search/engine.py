@@ -133,10 +133,11 @@ class WhooshEngine:
         """
         from briefing.compare.stories import related_in_story
 
-        similar = self._read(lambda: searcher.related(self.store.shared(), article_id, limit=limit))
         self._sync_stories_on_read()
-        found = self._stories().story_of(article_id)
+        stories = self._stories()
+        found = stories.story_of(article_id)
         in_story = related_in_story([found[0]], article_id, found[1]) if found else []
+        similar = self._similar(article_id, limit)
         by_id = {h.id: h for h in similar}
         hits: list[Hit] = []
         for member in in_story[:limit]:
@@ -146,7 +147,30 @@ class WhooshEngine:
         hits.extend(h for h in similar if h.id in by_id)
         return hits[:limit]
 
-    def _hit(self, article_id: str) -> Hit | None:
+    def _similar(self, article_id: str, limit: int) -> list[Hit]:
+        """More like the article: its links in the story store (the same similarity that
+        groups stories, computed when it came in), other outlets first; while the store
+        has not weighed it yet, Whoosh's more-like-this (a search of its key words: a
+        quarter of a second at 42,000 articles)."""
+        neighbours = self._stories().neighbours(article_id, limit)
+        if neighbours is None:
+            return self._read(
+                lambda: searcher.related(self.store.shared(), article_id, limit=limit)
+            )
+        own = self.article(article_id)
+        own_source = (own.source or "").casefold() or None if own else None
+        hits = []
+        for other, similarity in neighbours:
+            hit = self._hit(other, similarity)
+            if hit is not None:
+                hits.append(hit)
+        # Other outlets first; a missing source is not known to be the same outlet.
+        hits.sort(
+            key=lambda h: own_source is not None and (h.source or "").casefold() == own_source
+        )
+        return hits
+
+    def _hit(self, article_id: str, score: float = 1.0) -> Hit | None:
         article = self.article(article_id)
         if article is None:
             return None
@@ -157,7 +181,7 @@ class WhooshEngine:
             source=article.source,
             author=article.author,
             published=article.published,
-            score=1.0,
+            score=score,
             path=article.path,
             url=article.url,
             snippets=(Snippet(lead),) if lead else (),
@@ -332,9 +356,9 @@ class WhooshEngine:
         ``002`` finds ``sample_corpus/002_cfb7c888e0b477b7.txt``; ``trafilatura/dw``
         finds ``html/trafilatura/dw.com.colonial.html``.
         """
-        ids = self._read(self.store.ids)
-        if ref in ids:
+        if self._read(lambda: self.store.has(ref)):
             return ref
+        ids = self._read(self.store.ids)
         candidates = [i for i in ids if i.rsplit("/", 1)[-1].startswith(ref)]
         if not candidates:
             candidates = [i for i in ids if f"/{i}".find(f"/{ref}") >= 0]
