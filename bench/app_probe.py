@@ -9,7 +9,7 @@ current query, and the refresh after it has happened (``call_after_refresh``).
   result count;
 - keystroke to painted results: each query typed key by key; for each key, from the
   press until results for the text typed so far are painted (the search screen's
-  debounce included: that is what a typist sees);
+  what a typist sees);
 - reader: from Enter on a hit until the reader has painted the article with its related
   coverage;
 - memory: the process's peak resident memory, plus any worker processes it left.
@@ -124,9 +124,6 @@ async def probe(args: argparse.Namespace, t0: float) -> dict[str, Any]:
                     await pilot.pause()
         result["keys_s"] = keys
         result["opens_s"] = opens
-    from briefing.tui.screens import search as search_module
-
-    result["debounce_s"] = getattr(search_module, "DEBOUNCE_SECONDS", None)
     result["peak_rss_mb"] = self_peak_rss_mb()
     result["tree_rss_end_mb"] = tree_rss_mb(os.getpid())
     return result

@@ -77,7 +77,7 @@ async def measure(library: str) -> tuple[list[float], list[float], int]:
             await pilot.press("ctrl+a", "ctrl+k")  # clear the box
             for key in query:
                 await pilot.press("space" if key == " " else key)
-            await pilot.pause(0.3)  # let the debounce fire, as a pausing typist does
+            await pilot.pause(0.3)  # as a pausing typist does
             await settle(app, pilot)
             if screen.query_one(ResultList).total:
                 await pilot.press("enter", "enter")
