@@ -431,3 +431,56 @@ def test_a_worker_that_dies_writing_a_batch_costs_only_its_file(tmp_path: Path) 
     assert crashed == ["a05-crash.txt"]
     assert sum(b.segment.doc_count_all() for b in batches if b.segment is not None) == 12
     assert all(Path(b.staged).is_file() for b in batches if b.staged)
+
+
+def test_workers_merge_segments_as_whoosh_does(tmp_path: Path) -> None:
+    """pipeline._merge_segments writes the sorted postings of the segments directly:
+    the same postings, lengths and stored fields as Whoosh's own merge, deleted
+    documents left out."""
+    from whoosh import index as whoosh_index
+
+    from briefing.index.schema import build_schema, index_codec
+    from briefing.index.store import _replacing
+    from tests.unit.test_search import article
+
+    def build(where: Path) -> Any:
+        ix = whoosh_index.create_in(str(where), build_schema())
+        for part in range(3):
+            writer = ix.writer(codec=index_codec())
+            spell = pipeline.SpellWords()
+            for n in range(part * 5, part * 5 + 5):
+                body = f"Strikes near Deir ez-Zor, report {n}. " + "drones " * (n % 4)
+                prepared = pipeline.prepare_article(article(f"a{n}", f"Title {n}", body))
+                pipeline.add_prepared(writer, prepared, spell)
+            spell.flush(writer)
+            if part == 2:
+                writer.delete_by_term("id", "a3")  # in the first segment
+            writer.commit(merge=False)
+        return ix
+
+    def contents(ix: Any) -> tuple[Any, ...]:
+        with ix.reader() as r:
+            postings = sorted(  # no value reads as None or b"": the same to Whoosh
+                (f, t, r.stored_fields(d)["id"], w, v or b"") for f, t, d, w, v in r.iter_postings()
+            )
+            docs = sorted(
+                (fields["id"], r.doc_field_length(d, "body"), fields["title"])
+                for d, fields in r.iter_docs()
+            )
+        return postings, docs
+
+    (tmp_path / "ours").mkdir()
+    (tmp_path / "theirs").mkdir()
+    ours, theirs = build(tmp_path / "ours"), build(tmp_path / "theirs")
+    segments = ours._segments()
+    assert len(segments) == 3 and segments[0].has_deletions()
+    merged, staged = pipeline._merge_segments(
+        str(tmp_path / "staging"), 16, str(tmp_path / "ours"), segments
+    )
+    os.replace(staged, tmp_path / "ours" / os.path.basename(staged))
+    ours.writer().commit(mergetype=_replacing(segments, merged))
+    theirs.optimize()
+    assert len(ours._segments()) == len(theirs._segments()) == 1
+    assert contents(ours) == contents(theirs)
+    with ours.searcher() as s:
+        assert s.doc_count() == 14 and s.document(id="a3") is None
