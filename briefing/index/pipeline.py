@@ -599,10 +599,30 @@ def run_apart(fn: Callable[..., Any], *args: Any, environ: Sequence[str] = ()) -
     executor = ProcessPoolExecutor(
         1, mp_context=_context(), initializer=_exit_with, initargs=(os.getpid(),)
     )
+    with _apart_lock:
+        _apart_running.add(executor)
     try:
         return executor.submit(_apart, fn, values, args).result()
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        with _apart_lock:
+            _apart_running.discard(executor)
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+_apart_lock = threading.Lock()
+_apart_running: set[ProcessPoolExecutor] = set()
+
+
+def stop_apart() -> None:
+    """End the jobs run apart now (the app is closing): a job's waiting thread then
+    raises ``BrokenProcessPool``. Such jobs commit as they go (the story store does),
+    so a killed one loses only its current step."""
+    with _apart_lock:
+        running = list(_apart_running)
+    for executor in running:
+        for process in list((executor._processes or {}).values()):
+            with contextlib.suppress(OSError):
+                process.terminate()
 
 
 class Workers:

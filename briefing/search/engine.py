@@ -90,6 +90,10 @@ class Engine(Protocol):
         """The same in a process of its own (for the app)."""
         ...
 
+    def stop_apart(self) -> None:
+        """End the jobs run apart now (the app is closing)."""
+        ...
+
 
 class WhooshEngine:
     """The local engine: a library's Whoosh index in the data directory."""
@@ -277,6 +281,12 @@ class WhooshEngine:
         timeout = self.store.lock_timeout
         report: SyncReport = run_apart(_sync_stories, self.library, timeout, environ=environ)
         return report
+
+    def stop_apart(self) -> None:
+        """End the jobs run apart (the app is closing); see sync_stories_apart."""
+        from briefing.index.pipeline import stop_apart
+
+        stop_apart()
 
     def _stories(self) -> StoryStore:
         if self._story_store is None:

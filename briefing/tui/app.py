@@ -117,6 +117,11 @@ class BriefingApp(App[None]):
         if self.update_on_start:
             self.update_library()
 
+    def on_unmount(self) -> None:
+        # A first grouping of a large library runs for minutes in a process of its
+        # own: closing the app ends it (it resumes next time) rather than wait for it.
+        self.engine.stop_apart()
+
     # -- themes ----------------------------------------------------------------------
 
     def _remember_theme(self, theme: Theme) -> None:

@@ -213,3 +213,33 @@ def test_build_batches_start_small_and_double(tmp_path: Path) -> None:
     sized = list(pipeline._chunks(sources, 2, 2000, most_bytes=16_000))
     assert [len(chunk) for chunk, _ in sized] == [2, 4, 8, 16, 16, 16, 16, 16, 6]
     assert [s for chunk, _ in sized for s in chunk] == sources
+
+
+def test_a_job_run_apart_ends_at_once_when_stopped() -> None:
+    """The app closing ends its long jobs (a first grouping of a large library) rather
+    than wait minutes for them: the waiting thread gets BrokenProcessPool."""
+    import threading
+    import time
+    from concurrent.futures.process import BrokenProcessPool
+
+    outcome: dict[str, BaseException] = {}
+
+    def job() -> None:
+        try:
+            pipeline.run_apart(time.sleep, 600)
+        except BrokenProcessPool as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=job)
+    thread.start()
+    deadline = time.monotonic() + 60  # a guard against a hang, not a timing
+    while time.monotonic() < deadline:
+        with pipeline._apart_lock:
+            started = any(e._processes for e in pipeline._apart_running)
+        if started:
+            break
+        thread.join(0.05)
+    pipeline.stop_apart()
+    thread.join(60)
+    assert not thread.is_alive()
+    assert isinstance(outcome.get("error"), BrokenProcessPool)
