@@ -165,11 +165,14 @@ def _parse(searcher: Any, text: str, filters: Filters) -> PreparedQuery:
     )
 
 
-def prepare(searcher: Any, text: str, filters: Filters = NO_FILTERS) -> PreparedQuery:
+def prepare(
+    searcher: Any, text: str, filters: Filters = NO_FILTERS, depth: int = FIRST_DEPTH
+) -> PreparedQuery:
     """The prepared query for ``text`` and ``filters`` on ``searcher`` (kept for reuse).
 
-    Its matching documents and facets are found here, in one pass; its ranking is
-    left to :func:`ranked`.
+    Its matching documents and facets are found here, in one pass, with its best
+    ``depth`` (at least FIRST_DEPTH) ranked: the page wanted, so that :func:`ranked`
+    needs no second pass for it.
     """
     state = _state(searcher)
     key = (text, filters)
@@ -185,7 +188,7 @@ def prepare(searcher: Any, text: str, filters: Filters = NO_FILTERS) -> Prepared
         if isinstance(prepared.query, wq.Every):
             docs: Sequence[int] = _every(searcher, allowed)
         else:
-            docs, top = _matching(searcher, prepared.query, allowed, FIRST_DEPTH)
+            docs, top = _matching(searcher, prepared.query, allowed, max(depth, FIRST_DEPTH))
         prepared = replace(
             prepared,
             docs=docs,

@@ -82,7 +82,7 @@ def search(
     started = time.perf_counter()
     limit, offset = max(0, limit), max(0, offset)
     with ix.searcher() as searcher:
-        prepared = prepare(searcher, query, filters)
+        prepared = prepare(searcher, query, filters, depth=offset + limit)
         if prepared.query is None:
             return SearchResult(
                 query=query,

@@ -74,6 +74,27 @@ def test_hits_pages_facets_and_reader_share_one_parse(lang_ix: Any, parse_count:
     assert spans.title or spans.body
 
 
+def test_a_page_deeper_than_the_first_ranking_is_matched_once(
+    lang_ix: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app asks for 50 hits a page: matching once for them, not once for the
+    first FIRST_DEPTH and again for the page."""
+    passes: list[int] = []
+    real = prepared_module._matching
+
+    def counting(searcher: Any, q: Any, allowed: Any, depth: int) -> Any:
+        passes.append(depth)
+        return real(searcher, q, allowed, depth)
+
+    monkeypatch.setattr(prepared_module, "_matching", counting)
+    prepared_module.forget_prepared()
+    result = search(
+        _Shared(lang_ix), "rockets OR drones OR storm", limit=prepared_module.FIRST_DEPTH + 10
+    )
+    assert result.total >= 4
+    assert passes == [prepared_module.FIRST_DEPTH + 10]
+
+
 def test_other_filters_search_again_but_parse_per_filters(
     lang_ix: Any, parse_count: list[str]
 ) -> None:
