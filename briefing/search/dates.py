@@ -177,3 +177,22 @@ def _leaves(reader: Any) -> list[tuple[Any, int]]:
     if reader.is_atomic():
         return [(reader, 0)]
     return list(reader.leaf_readers())
+
+
+def newest_first(reader: Any) -> list[int]:
+    """Every live document of ``reader``, newest first (by date, then document
+    number), undated ones last: from the date columns, without Whoosh's sort."""
+    keyed: list[tuple[int, int]] = []
+    for sub, offset in _leaves(reader):
+        dates = _segment_dates(sub)
+        deletions = sub.has_deletions()
+        count = sub.doc_count_all()
+        for docnum in range(count):
+            if deletions and sub.is_deleted(docnum):
+                continue
+            value = dates.values[docnum] if dates is not None else None
+            # Undated: the column's "missing" value; sorted after every date.
+            dated = dates is not None and value != dates.missing
+            keyed.append((-value if dated else 1, offset + docnum))  # type: ignore[operator]
+    keyed.sort()
+    return [docnum for _, docnum in keyed]

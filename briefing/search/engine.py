@@ -45,9 +45,19 @@ class Engine(Protocol):
         ...
 
     def search(
-        self, query: str, filters: Filters = ..., limit: int = 20, offset: int = 0
+        self,
+        query: str,
+        filters: Filters = ...,
+        limit: int = 20,
+        offset: int = 0,
+        suggest: bool = True,
     ) -> SearchResult:
-        """Ranked hits with snippets, facets, suggestion and notices."""
+        """Ranked hits with snippets, facets, suggestion (unless not ``suggest``) and
+        notices."""
+        ...
+
+    def suggestion(self, query: str) -> str | None:
+        """A "did you mean" for a query that matches nothing."""
         ...
 
     def related(self, article_id: str, limit: int = 10) -> list[Hit]:
@@ -123,12 +133,24 @@ class WhooshEngine:
         return self.store.take_notices()
 
     def search(
-        self, query: str, filters: Filters = NO_FILTERS, limit: int = 20, offset: int = 0
+        self,
+        query: str,
+        filters: Filters = NO_FILTERS,
+        limit: int = 20,
+        offset: int = 0,
+        suggest: bool = True,
     ) -> SearchResult:
-        """Ranked hits with snippets, facets, suggestion and notices."""
+        """Ranked hits with snippets, facets, suggestion (unless not ``suggest``) and
+        notices."""
         return self._read(
-            lambda: searcher.search(self.store.shared(), query, filters, limit=limit, offset=offset)
+            lambda: searcher.search(
+                self.store.shared(), query, filters, limit=limit, offset=offset, suggest=suggest
+            )
         )
+
+    def suggestion(self, query: str) -> str | None:
+        """A "did you mean" for a query that matches nothing (None: none found)."""
+        return self._read(lambda: searcher.suggestion(self.store.shared(), query))
 
     def related(self, article_id: str, limit: int = 10) -> list[Hit]:
         """Related coverage: the article's story (other outlets first), then more like it.

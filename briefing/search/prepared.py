@@ -19,14 +19,14 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.collectors import TopCollector
 
 from briefing.search import highlight as hl
-from briefing.search.dates import PublishedRange
+from briefing.search.dates import PublishedRange, newest_first
 from briefing.search.model import NO_FILTERS, Filters
 from briefing.search.query import (
     MAX_QUERY_CHARS,
@@ -108,6 +108,7 @@ class _SearcherState:
         self.prepared: OrderedDict[tuple[str, Filters], PreparedQuery] = OrderedDict()
         self.ordinals: dict[str, tuple[list[str], array[int]]] = {}
         self.columns: dict[str, tuple[list[int], list[Any]]] = {}
+        self.newest: list[int] | None = None
 
 
 _STATES: weakref.WeakKeyDictionary[Any, _SearcherState] = weakref.WeakKeyDictionary()
@@ -312,20 +313,23 @@ def _matching(
 def _newest_first(
     searcher: Any, allowed: set[int] | None, depth: int
 ) -> tuple[tuple[float, int], ...]:
-    """The first ``depth`` documents (allowed), newest first, each with a score of 0."""
-    results = searcher.search(
-        wq.Every(),
-        limit=depth,
-        filter=allowed,
-        # Month first: undated articles have none and so come last, not first.
-        sortedby=sorting.MultiFacet(
-            [
-                sorting.FieldFacet("month", reverse=True),
-                sorting.FieldFacet("published", reverse=True),
-            ]
-        ),
-    )
-    return tuple((0.0, int(docnum)) for _, docnum in results.top_n)
+    """The first ``depth`` documents (allowed), newest first, each with a score of 0.
+
+    The whole order is kept per searcher: an empty query box (every article, newest
+    first) comes back often, and sorting 42,000 articles took a quarter of a second.
+    """
+    state = _state(searcher)
+    with state.lock:
+        order = state.newest
+    if order is None:
+        order = newest_first(searcher.reader())
+        with state.lock:
+            state.newest = order
+    if allowed is None:
+        chosen = order[:depth]
+    else:
+        chosen = list(islice((d for d in order if d in allowed), depth))
+    return tuple((0.0, docnum) for docnum in chosen)
 
 
 def _every(searcher: Any, allowed: set[int] | None) -> Sequence[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from textual.app import App, ComposeResult
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Button, Input, SelectionList, Static
 
 from briefing import locations
 from briefing.search.model import Hit, Snippet
@@ -82,6 +82,7 @@ async def test_zero_hits_suggests_and_the_suggestion_searches() -> None:
         empty = screen.query_one("#empty")
         assert empty.has_class("-shown")
         assert "Query syntax" in str(screen.query_one("#empty-text", Static).render())
+        assert "Did you mean: precision" in str(screen.query_one("#suggest", Button).label)
         await pilot.click("#suggest")
         await settle(app, pilot)
         assert screen.query_one("#query", Input).value == "precision"

@@ -222,7 +222,9 @@ class SearchScreen(WorkerScreen):
     def _search_one(self, query: str, filters: Filters, generation: int) -> None:
         worker = get_current_worker()
         try:
-            result = self.engine.search(query, filters, limit=PAGE_SIZE)
+            # The "did you mean" of a query with no hits comes after its results are
+            # shown: at 42,000 articles it takes longer than the search.
+            result = self.engine.search(query, filters, limit=PAGE_SIZE, suggest=False)
             facets = self._facets(query, filters, result)
         except IndexBusy as exc:
             # Not a failure: another writer has the index for now. A search runs per
@@ -230,8 +232,21 @@ class SearchScreen(WorkerScreen):
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._show_busy, generation, str(exc))
             return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, generation, result, facets)
+        if worker.is_cancelled:
+            return
+        self.app.call_from_thread(self._show, generation, result, facets)
+        if result.total or not query.strip():
+            return
+        with self._request_lock:
+            newer = self._request is not None
+        if not newer:  # a newer query first: this one's suggestion would be stale
+            suggestion = self.engine.suggestion(query)
+            if suggestion and not worker.is_cancelled:
+                self.app.call_from_thread(self._show_suggestion, generation, suggestion)
+
+    def _show_suggestion(self, generation: int, suggestion: str) -> None:
+        if generation == self._generation:
+            self._set_suggestion(suggestion)
 
     def _show_busy(self, generation: int, message: str) -> None:
         if generation == self._generation:
@@ -288,12 +303,14 @@ class SearchScreen(WorkerScreen):
         self.query_one("#empty-text", Static).update(
             Content("").join(lines) + Content("\n\n" + SYNTAX_HELP)
         )
-        self._suggestion = result.suggestion
-        suggest = self.query_one("#suggest", Button)
-        suggest.set_class(bool(result.suggestion), "-shown")
-        if result.suggestion:
-            suggestion = untrusted(result.suggestion).stylize("bold")
-            suggest.label = Content("Did you mean: ") + suggestion
+        self._set_suggestion(result.suggestion)
+
+    def _set_suggestion(self, suggestion: str | None) -> None:
+        self._suggestion = suggestion
+        button = self.query_one("#suggest", Button)
+        button.set_class(bool(suggestion), "-shown")
+        if suggestion:
+            button.label = Content("Did you mean: ") + untrusted(suggestion).stylize("bold")
 
     # -- pages and opening ---------------------------------------------------------
 
