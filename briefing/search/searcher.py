@@ -45,6 +45,9 @@ __all__ = [
 
 RELATED_SNIPPET_CHARS = 160
 # Candidates fetched for related(): enough that other outlets can be put first.
+RELATED_TEXT_CHARS = 1500
+# Key words in more than this share of the library do not find related coverage.
+_COMMON_SHARE = 0.02
 _RELATED_POOL = 3
 _LETTERS = re.compile(r"[^\W\d_]+")
 # Longer "words" are not misspellings, and edit-distance automata grow with length.
@@ -216,12 +219,12 @@ def related(ix: Any, article_id: str, limit: int = 10) -> list[Hit]:
         if docnum is None:
             return []
         own = searcher.stored_fields(docnum)
-        text = f"{own.get('title') or ''}\n\n{own.get('body') or ''}".strip()
+        # The title and the lead: a news article's key words are there, and Whoosh
+        # weighs every distinct word of the text given (a long post's took 50 ms).
+        text = f"{own.get('title') or ''}\n\n{own.get('body') or ''}".strip()[:RELATED_TEXT_CHARS]
         if not text:
             return []
-        results = searcher.more_like(
-            docnum, "body", text=text, top=limit * _RELATED_POOL, numterms=15
-        )
+        results = _more_like(searcher, docnum, text, limit * _RELATED_POOL)
         own_source = _source_key(own.get("source"))
         hits = []
         for hit in results:
@@ -234,6 +237,20 @@ def related(ix: Any, article_id: str, limit: int = 10) -> list[Hit]:
     # The sort is stable: each group keeps the score order of the results.
     hits.sort(key=lambda h: own_source is not None and _source_key(h.source) == own_source)
     return hits[:limit]
+
+
+def _more_like(searcher: Any, docnum: int, text: str, top: int) -> Any:
+    """Whoosh's ``more_like`` of ``text``, without the key words that most of the
+    library has: in a short wire story they make the best part of the 15 key words,
+    and searching them ranks a quarter of the library (half a second at 42,000)."""
+    from whoosh import query as wq
+
+    terms = searcher.key_terms_from_text("body", text, numterms=15)
+    ceiling = max(10, searcher.doc_count() * _COMMON_SHARE)
+    rare = [(t, w) for t, w in terms if searcher.doc_frequency("body", t) <= ceiling]
+    chosen = rare or terms[:3]
+    q = wq.Or([wq.Term("body", word, boost=weight) for word, weight in chosen])
+    return searcher.search(q, limit=top, mask={docnum})
 
 
 # -- Helpers ---------------------------------------------------------------------------
