@@ -446,6 +446,14 @@ def _postings(
     for (fieldname, tbytes), terminfo in terms.items():
         if fieldname not in schema:
             continue
+        if fieldname.startswith("spell_"):
+            # One posting per word for the whole segment, on document 0 (see
+            # SpellWords): kept even when document 0 was deleted (a duplicate found
+            # after its batch was written), or the batch's words would vanish. A
+            # segment with no live document has no words left to keep.
+            if docmap is None or docmap:
+                yield from _spell_postings(terms, terminfo, schema, fieldname, tbytes, base)
+            continue
         m = terms._codec.postings_reader(terms._postfile, terminfo, schema[fieldname].format)
         if isinstance(m, W3LeafMatcher):
             blocks = _blocks(m)
@@ -461,6 +469,16 @@ def _postings(
                     yield fieldname, tbytes, base + docnum, weight, value
                 elif docnum in docmap:
                     yield fieldname, tbytes, docmap[docnum], weight, value
+
+
+def _spell_postings(
+    terms: Any, terminfo: Any, schema: Any, fieldname: str, tbytes: bytes, base: int
+) -> Iterator[tuple[str, bytes, int, Any, Any]]:
+    """A ``spell_`` word's postings (counts), all on the segment's first new document."""
+    m = terms._codec.postings_reader(terms._postfile, terminfo, schema[fieldname].format)
+    while m.is_active():
+        yield fieldname, tbytes, base, m.weight(), m.value()
+        m.next()
 
 
 def _blocks(m: Any) -> Iterator[tuple[Any, Any, Any]]:
@@ -596,13 +614,20 @@ def run_apart(fn: Callable[..., Any], *args: Any, environ: Sequence[str] = ()) -
     ``args`` must pickle; exceptions come back as raised.
     """
     values = {key: os.environ.get(key) for key in environ}
+    with _apart_lock:
+        stops = _apart_stops[0]
     executor = ProcessPoolExecutor(
         1, mp_context=_context(), initializer=_exit_with, initargs=(os.getpid(),)
     )
     with _apart_lock:
         _apart_running.add(executor)
     try:
-        return executor.submit(_apart, fn, values, args).result()
+        future = executor.submit(_apart, fn, values, args)
+        with _apart_lock:
+            stopped = _apart_stops[0] != stops
+        if stopped:  # stop_apart came while this one was starting: end it too
+            _terminate(executor)
+        return future.result()
     finally:
         with _apart_lock:
             _apart_running.discard(executor)
@@ -611,6 +636,7 @@ def run_apart(fn: Callable[..., Any], *args: Any, environ: Sequence[str] = ()) -
 
 _apart_lock = threading.Lock()
 _apart_running: set[ProcessPoolExecutor] = set()
+_apart_stops = [0]  # how many times stop_apart was called
 
 
 def stop_apart() -> None:
@@ -618,11 +644,16 @@ def stop_apart() -> None:
     raises ``BrokenProcessPool``. Such jobs commit as they go (the story store does),
     so a killed one loses only its current step."""
     with _apart_lock:
+        _apart_stops[0] += 1
         running = list(_apart_running)
     for executor in running:
-        for process in list((executor._processes or {}).values()):
-            with contextlib.suppress(OSError):
-                process.terminate()
+        _terminate(executor)
+
+
+def _terminate(executor: ProcessPoolExecutor) -> None:
+    for process in list((executor._processes or {}).values()):
+        with contextlib.suppress(OSError):
+            process.terminate()
 
 
 class Workers:

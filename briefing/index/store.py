@@ -218,7 +218,7 @@ class IndexStore:
         self._ix: Any = None
         self._shared: SharedSearcher | None = None
         self._checked_searcher: Any = None
-        self._open_lock = threading.Lock()
+        self._open_lock = threading.RLock()  # open() may build, and a build drops searchers
         self._notices: list[str] = []
 
     # -- reading ---------------------------------------------------------------------
@@ -334,7 +334,8 @@ class IndexStore:
             ix = self.open()
             if ix is not self._ix:  # the empty stand-in while a build starts: not kept
                 return SharedSearcher(ix)
-            searcher, self._checked_searcher = self._checked_searcher, None
+            with self._open_lock:
+                searcher, self._checked_searcher = self._checked_searcher, None
             shared = self._shared = SharedSearcher(ix, searcher)
         return shared
 
@@ -418,7 +419,8 @@ class IndexStore:
             # another thread may still hold it; it closes when collected.
             self._ix = None
             self._shared = None
-            self._drop_checked_searcher()
+            with self._open_lock:
+                self._drop_checked_searcher()
         report.elapsed = time.monotonic() - started
         return report
 
@@ -469,6 +471,7 @@ class IndexStore:
         return ix
 
     def _drop_checked_searcher(self) -> None:
+        """Close the searcher kept from the open check (the caller holds _open_lock)."""
         searcher, self._checked_searcher = self._checked_searcher, None
         if searcher is not None:
             searcher.close()
@@ -757,7 +760,7 @@ class _Updater:
         self.in_workers = True
         staging = self.library.directory / STAGING_DIR
         shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
+        staging.mkdir(parents=True, exist_ok=True)
         try:
             with Workers(worker_count()) as workers:
                 n = 0

@@ -203,3 +203,38 @@ async def test_a_screen_worker_failure_reaches_the_app_and_the_screen_says_why()
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SearchScreen)
+
+
+async def test_a_query_typed_while_a_search_fails_is_still_searched() -> None:
+    """One search worker takes the queries in turn: if a search fails, the one typed
+    meanwhile is searched by a new worker (the failure is still reported)."""
+    from briefing.tui.widgets.result_list import ResultList
+
+    app = make_app(update_on_start=False)
+    real = app.engine
+
+    def search(query: str, *args: Any, **kwargs: Any) -> Any:
+        if query == "boom":
+            screen = app.screen
+            assert isinstance(screen, SearchScreen)
+
+            def typed_meanwhile() -> None:
+                screen.query_text = "syria"
+                screen.search_now()
+
+            app.call_from_thread(typed_meanwhile)
+            raise RuntimeError("boom")
+        return real.search(query, *args, **kwargs)
+
+    app.engine = Faulty(real, search=search)  # type: ignore[assignment]
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await quiet(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        screen.query_text = "boom"
+        screen.search_now()
+        expected = real.search("syria").total
+        assert expected > 0
+        results = screen.query_one(ResultList)
+        await until(app, pilot, lambda: bool(notifications(app)) and results.total == expected)
+        assert "syria" in screen.query_text and "boom" in notifications(app)[0].message

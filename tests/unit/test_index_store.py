@@ -484,3 +484,37 @@ def test_workers_merge_segments_as_whoosh_does(tmp_path: Path) -> None:
     assert contents(ours) == contents(theirs)
     with ours.searcher() as s:
         assert s.doc_count() == 14 and s.document(id="a3") is None
+
+
+def test_a_merge_keeps_the_spelling_words_of_a_segment_whose_first_article_went(
+    tmp_path: Path,
+) -> None:
+    """A segment's spell_ words are postings of its document 0 (see SpellWords); a
+    duplicate found after a worker wrote its batch deletes document 0, and the words
+    of the rest of the batch must survive the merge."""
+    from whoosh import index as whoosh_index
+
+    from briefing.index.schema import build_schema, index_codec
+    from briefing.index.store import _replacing
+    from tests.unit.test_search import article
+
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    for part, words in enumerate((("alpha", "zeppelin"), ("beta", "gamma"))):
+        writer = ix.writer(codec=index_codec())
+        spell = pipeline.SpellWords()
+        for n, word in enumerate(words):
+            prepared = pipeline.prepare_article(article(f"p{part}n{n}", "Title", f"Body {word}."))
+            pipeline.add_prepared(writer, prepared, spell)
+        spell.flush(writer)
+        writer.commit(merge=False)
+    writer = ix.writer()
+    writer.delete_by_term("id", "p0n0")  # document 0 of the first segment
+    writer.commit(merge=False)
+    segments = ix._segments()
+    merged, staged = pipeline._merge_segments(str(tmp_path / "st"), 16, str(tmp_path), segments)
+    os.replace(staged, tmp_path / os.path.basename(staged))
+    ix.writer().commit(mergetype=_replacing(segments, merged))
+    with ix.reader() as reader:
+        words = {t.decode() for t in reader.lexicon("spell_body")}
+        assert reader.doc_count() == 3
+    assert {"zeppelin", "beta", "gamma"} <= words

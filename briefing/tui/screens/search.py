@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -215,9 +216,22 @@ class SearchScreen(WorkerScreen):
                         return
                 self._search_one(*request)
         except BaseException:
+            # The failure goes to the app's policy (one line); a query typed meanwhile
+            # is still searched, by a new worker.
             with self._request_lock:
                 self._searching = False
+                waiting = self._request is not None
+            if waiting:
+                with contextlib.suppress(RuntimeError):  # the app is closing
+                    self.app.call_from_thread(self._resume_searches)
             raise
+
+    def _resume_searches(self) -> None:
+        with self._request_lock:
+            if self._request is None or self._searching:
+                return
+            self._searching = True
+        self._run_searches()
 
     def _search_one(self, query: str, filters: Filters, generation: int) -> None:
         worker = get_current_worker()
