@@ -29,7 +29,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang.porter import stem
 from whoosh.system import pack_uint
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # A word part for name folding: apostrophes stay inside ("Ba'ath"), hyphens split.
 _PART = re.compile(r"\w+(?:['’ʼʻʿʾ‘]\w+)*")
@@ -248,7 +248,8 @@ def build_schema() -> Schema:
 
 
 def index_codec() -> Any:
-    """Whoosh's codec, with a term's single posting kept in the term table.
+    """Our codec (:mod:`briefing.index.codec`: a block's numbers apart from its
+    positions), with a term's single posting kept in the term table.
 
     Whoosh's default writes every term's postings as a separate pickled, compressed
     block; most terms of a news library's segment have one posting (names, numbers,
@@ -256,6 +257,6 @@ def index_codec() -> Any:
     commit's time). Each term records where its postings are, so readers need only
     the fix to inlined postings in :mod:`briefing.index.whoosh_fixes`.
     """
-    from whoosh.codec.whoosh3 import W3Codec
+    from briefing.index.codec import BlockCodec
 
-    return W3Codec(inlinelimit=2)
+    return BlockCodec(inlinelimit=2)

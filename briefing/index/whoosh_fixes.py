@@ -56,21 +56,33 @@ def _cached_reader(self: Any, fieldname: str, column: Any) -> Any:
 _NO_LENGTHS: Any = object()  # the field has no length column
 
 
-def _doc_field_length(self: Any, docnum: int, fieldname: str, default: Any = 0) -> Any:
+def _length_data(perdoc: Any, fieldname: str) -> Any:
     try:
-        data = self._length_bytes[fieldname]
+        data = perdoc._length_bytes[fieldname]
     except AttributeError:
-        self._length_bytes = {}
+        perdoc._length_bytes = {}
         data = None
     except KeyError:
         data = None
     if data is None:
-        reader = self._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+        reader = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
         if reader is None:
             data = _NO_LENGTHS
         else:
             data = reader._dbfile.get(reader._basepos, reader._count) if reader._count else b""
-        self._length_bytes[fieldname] = data
+        perdoc._length_bytes[fieldname] = data
+    return data
+
+
+def length_bytes(segment_reader: Any, fieldname: str) -> Any:
+    """The length byte of ``fieldname`` for each document of a segment, by document
+    number (Whoosh's ``byte_to_length`` gives the length; empty when none is kept)."""
+    data = _length_data(segment_reader._perdoc, fieldname)
+    return b"" if data is _NO_LENGTHS else data
+
+
+def _doc_field_length(self: Any, docnum: int, fieldname: str, default: Any = 0) -> Any:
+    data = _length_data(self, fieldname)
     if docnum > self._doccount:
         raise IndexError(f"Asked for docnum {docnum!r} of {self._doccount}")
     if data is _NO_LENGTHS:

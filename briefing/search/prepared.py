@@ -27,6 +27,7 @@ from whoosh.collectors import TopCollector
 
 from briefing.search import highlight as hl
 from briefing.search.dates import PublishedRange, newest_first
+from briefing.search.matching import match
 from briefing.search.model import NO_FILTERS, Filters
 from briefing.search.query import (
     MAX_QUERY_CHARS,
@@ -298,6 +299,16 @@ def _matching(
     searcher: Any, q: Any, allowed: set[int] | None, depth: int
 ) -> tuple[Sequence[int], tuple[tuple[float, int], ...]]:
     """Every document matching ``q`` (and allowed), and the best ``depth`` of them."""
+    found = match(searcher, q, allowed, max(1, depth))
+    if found is not None:
+        return found
+    return _matching_whoosh(searcher, q, allowed, depth)
+
+
+def _matching_whoosh(
+    searcher: Any, q: Any, allowed: set[int] | None, depth: int
+) -> tuple[Sequence[int], tuple[tuple[float, int], ...]]:
+    """:func:`_matching` by Whoosh's matchers."""
     collector = _MatchCollector(max(1, depth), allowed)
     # Whoosh reads every posting of every word (scoring each) up front when it is told
     # that the current match is not needed, though an AND of the words matches far

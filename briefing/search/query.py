@@ -634,6 +634,12 @@ def _has_error(q: Any) -> bool:
     return any(_has_error(child) for child in q.children())
 
 
+def is_expansion(q: Any) -> bool:
+    """Whether ``q`` is one wildcard or fuzzy word of the parser (its ``_btexts(reader)``
+    gives the terms it stands for in ``reader``, with a constant score)."""
+    return isinstance(q, _Bounded)
+
+
 def has_expansions(q: Any) -> bool:
     """Whether ``q`` has parts that expand to many terms (wildcard and fuzzy words, date
     ranges): Whoosh matches those best by reading them whole, and scores them

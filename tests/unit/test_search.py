@@ -16,7 +16,7 @@ from whoosh import index
 
 from briefing.corpus.model import Article
 from briefing.index.documents import article_to_doc
-from briefing.index.schema import build_schema
+from briefing.index.schema import build_schema, index_codec
 from briefing.search.model import Filters, Hit, SearchResult, Snippet
 from briefing.search.query import parse_date_value, parse_query
 from briefing.search.searcher import MAX_QUERY_CHARS, facets, related, search
@@ -39,7 +39,7 @@ def make_index(directory: Path, articles: Iterable[Article]) -> Any:
     """A Whoosh index of ``articles`` in ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     ix = index.create_in(str(directory), build_schema())
-    writer = ix.writer()
+    writer = ix.writer(codec=index_codec())  # the library's own codec
     for article in articles:
         writer.add_document(**article_to_doc(article))
     writer.commit()
