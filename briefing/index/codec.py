@@ -30,11 +30,15 @@ from whoosh.codec.whoosh3 import (
     W3PostingsWriter,
 )
 from whoosh.matching.mcore import ReadTooFar
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 __all__ = ["BlockCodec", "block_postings"]
 
-_PART = struct.Struct("<I")  # the length of a block's first part
+# A block's head: its length after this field (negative for a term's last block), its
+# number of postings, last document number, highest weight, compression level, and
+# shortest and longest field lengths (as Whoosh's length bytes), then the length of
+# its first part. Whoosh pickles the same as a tuple, read with a call per byte or so.
+_HEAD = struct.Struct("<iIIdBBBI")
 _SWAP = sys.byteorder != "little"  # arrays are stored little-endian
 
 
@@ -91,22 +95,19 @@ class _BlockWriter(W3PostingsWriter):  # type: ignore[misc]
         if comp:
             numbers = zlib.compress(numbers, comp)
             values = zlib.compress(values, comp)
-        infobytes = dumps(
-            (
-                len(ids),
-                ids[-1],
-                self._maxweight,
-                comp,
-                length_to_byte(self._minlength),
-                length_to_byte(self._maxlength),
-            ),
-            2,
+        blocklength = _HEAD.size - 4 + len(numbers) + len(values)
+        head = _HEAD.pack(
+            -blocklength if last else blocklength,
+            len(ids),
+            ids[-1],
+            self._maxweight,
+            comp,
+            length_to_byte(self._minlength),
+            length_to_byte(self._maxlength),
+            len(numbers),
         )
         postfile = self._postfile
-        blocklength = len(infobytes) + _PART.size + len(numbers) + len(values)
-        postfile.write_int(-blocklength if last else blocklength)
-        postfile.write(infobytes)
-        postfile.write(_PART.pack(len(numbers)))
+        postfile.write(head)
         postfile.write(numbers)
         postfile.write(values)
         self._blockcount += 1
@@ -116,18 +117,41 @@ class _BlockWriter(W3PostingsWriter):  # type: ignore[misc]
 class _BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
     """Reads the numbers and weights of a block, and its positions only when asked."""
 
+    def _goto(self, position: int) -> None:
+        self._data = None
+        self._ids = None
+        self._weights = None
+        self._values = None
+        self._i = 0
+        (
+            length,
+            self._blocklength,
+            self._maxid,
+            self._maxweight,
+            self._compression,
+            shortest,
+            longest,
+            self._numbers_size,
+        ) = _HEAD.unpack(self._postfile.get(position, _HEAD.size))
+        if length < 0:
+            self._lastblock = True
+            length = -length
+        self._nextoffset = position + 4 + length
+        self._dataoffset = position + _HEAD.size
+        self._minlength = byte_to_length(shortest)
+        self._maxlength = byte_to_length(longest)
+
     def _read_data(self) -> None:
-        get = self._postfile.get
         start = self._dataoffset
-        (size,) = _PART.unpack(get(start, _PART.size))
-        data = get(start + _PART.size, size)
+        size = self._numbers_size
+        data = self._postfile.get(start, size)
         if self._compression:
             data = zlib.decompress(data)
         count = self._blocklength
         deltas = _unpacked("I", data[: 4 * count])
         weights = _unpacked("f", data[4 * count :])
         self._data = (array("I", accumulate(deltas)), weights, None)
-        self._values_at = start + _PART.size + size
+        self._values_at = start + size
 
     def skip_to(self, targetid: int) -> None:
         # Whoosh steps through the block one posting at a time; its ids are an array.
