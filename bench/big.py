@@ -44,6 +44,7 @@ from common import (
     CORPORA,
     Figure,
     briefing_command,
+    compile_package,
     percentile,
     timed_run,
     write_section,
@@ -283,6 +284,7 @@ def main() -> int:
     parser.add_argument("--skip", action="append", default=[], choices=["search", "cli", "app"])
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
+    compile_package()
     queries = [q for q in args.queries.read_text().splitlines() if q.strip()]
     briefing = briefing_command()
     figures: list[Figure] = []

@@ -36,6 +36,7 @@ from common import (
     BENCH,
     Figure,
     briefing_command,
+    compile_package,
     percentile,
     resolve_corpus,
     timed_run,
@@ -95,6 +96,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="builds to time (best is kept)")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
+    compile_package()
     corpus = resolve_corpus(args.corpus)
     if corpus is None:
         print(f"bench: no corpus at {args.corpus}", file=sys.stderr)

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import REPO, Figure, resolve_corpus, write_section
+from common import REPO, Figure, compile_package, resolve_corpus, write_section
 
 QUERIES = ["oil prices", "prime minister", "world cup", "mobile phone", "interest rates"]
 
@@ -99,6 +99,7 @@ def main() -> int:
     parser.add_argument("--corpus", default="bbc", help="bbc, reuters, or a folder")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
+    compile_package()
     corpus = resolve_corpus(args.corpus)
     if corpus is None:
         print(f"bench: no corpus at {args.corpus}", file=sys.stderr)

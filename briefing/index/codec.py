@@ -19,6 +19,7 @@ import sys
 import zlib
 from array import array
 from bisect import bisect_left
+from collections.abc import Sequence
 from itertools import accumulate
 from pickle import dumps, loads
 from typing import Any
@@ -29,10 +30,11 @@ from whoosh.codec.whoosh3 import (
     W3LeafMatcher,
     W3PostingsWriter,
 )
+from whoosh.formats import Positions
 from whoosh.matching.mcore import ReadTooFar
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-__all__ = ["BlockCodec", "block_postings"]
+__all__ = ["BlockCodec", "block_positions", "block_postings"]
 
 # A block's head: its length after this field (negative for a term's last block), its
 # number of postings, last document number, highest weight, compression level, and
@@ -40,6 +42,7 @@ __all__ = ["BlockCodec", "block_postings"]
 # its first part. Whoosh pickles the same as a tuple, read with a call per byte or so.
 _HEAD = struct.Struct("<iIIdBBBI")
 _SWAP = sys.byteorder != "little"  # arrays are stored little-endian
+_COUNT = 4  # Whoosh's position values start with their count (pack_uint)
 
 
 def _packed(numbers: array) -> bytes:  # type: ignore[type-arg]
@@ -117,6 +120,12 @@ class _BlockWriter(W3PostingsWriter):  # type: ignore[misc]
 class _BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
     """Reads the numbers and weights of a block, and its positions only when asked."""
 
+    _data: Any
+    _ids: Any
+    _weights: Any
+    _values: Any
+    _i: int
+
     def _goto(self, position: int) -> None:
         self._data = None
         self._ids = None
@@ -165,7 +174,7 @@ class _BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
                 return
             if self._ids is None:
                 self._read_ids()
-        self._i: int = bisect_left(self._ids, targetid, self._i)
+        self._i = bisect_left(self._ids, targetid, self._i)
 
     def _read_ids(self) -> None:
         if self._data is None:
@@ -209,3 +218,39 @@ def block_postings(matcher: Any) -> tuple[Any, Any]:
         weights.extend(block_weights)
         matcher._next_block()
     return ids, weights
+
+
+def block_positions(matcher: Any, docnums: Sequence[int]) -> dict[int, list[int]]:
+    """The positions of a term (``reader.postings`` of a field with positions) in each
+    of ``docnums`` (ascending; each one has the term): the blocks without any of them
+    are skipped unread, the others unpickle their positions once."""
+    found: dict[int, list[int]] = {}
+    if not docnums:
+        return found
+    if not isinstance(matcher, _BlockMatcher) or type(matcher.format) is not Positions:
+        for docnum in docnums:
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            found[docnum] = list(matcher.value_as("positions"))
+        return found
+    i = 0
+    count = len(docnums)
+    while matcher.is_active() and i < count:
+        if docnums[i] > matcher._maxid:
+            matcher._next_block()
+            continue
+        matcher._read_values()
+        ids, values = matcher._data[0], matcher._values
+        start = 0
+        while i < count and docnums[i] <= matcher._maxid:
+            at = bisect_left(ids, docnums[i], start)
+            # Whoosh's Positions value: their number (4 bytes), then their deltas
+            # pickled, the pickle's final "." sometimes left out.
+            pickled = values[at][_COUNT:]
+            if not pickled.endswith(b"."):
+                pickled += b"."
+            found[docnums[i]] = list(accumulate(loads(pickled)))
+            start = at
+            i += 1
+        matcher._next_block()
+    return found

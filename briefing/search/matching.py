@@ -24,7 +24,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import byte_to_length
 from whoosh.scoring import BM25F
 
-from briefing.index.codec import block_postings
+from briefing.index.codec import block_positions, block_postings
 from briefing.index.whoosh_fixes import length_bytes
 from briefing.search.dates import PublishedRange
 from briefing.search.query import is_expansion
@@ -133,6 +133,8 @@ class _Segment:
         self._postings: dict[tuple[str, str], tuple[Any, Any] | None] = {}
         self._sets: dict[tuple[str, str], set[int]] = {}
         self._everything: set[int] | None = None
+        self._phrases: dict[tuple[str, tuple[str, ...]], frozenset[int]] = {}
+        self._dates: dict[tuple[Any, Any], frozenset[int]] = {}
 
     # -- Which documents --------------------------------------------------------------
 
@@ -167,9 +169,9 @@ class _Segment:
                 found.update(self._term_docs(q.fieldname, text))
             return found
         if isinstance(q, wq.Phrase):
-            return self._phrase_docs(q)
+            return set(self._phrase_docs(q))
         if isinstance(q, PublishedRange):
-            return set(q.docs(_AtomicSearcher(self.reader)))
+            return set(self._dated(q))
         if isinstance(q, type(wq.NullQuery)):
             return set()
         raise _Unsupported
@@ -211,9 +213,21 @@ class _Segment:
         found = self._term(fieldname, text)
         return found[0] if found is not None else ()
 
-    def _phrase_docs(self, q: Any) -> set[int]:
+    def _phrase_docs(self, q: Any) -> frozenset[int]:
         """Documents where the words of ``q`` follow one another (Whoosh's phrase with
         a slop of 1: each word at the position after the one before)."""
+        key = (q.fieldname, tuple(q.words))
+        if key not in self._phrases:
+            self._phrases[key] = frozenset(self._find_phrase(q))
+        return self._phrases[key]
+
+    def _dated(self, q: PublishedRange) -> frozenset[int]:
+        key = (q.start, q.end)
+        if key not in self._dates:
+            self._dates[key] = frozenset(q.docs(_AtomicSearcher(self.reader)))
+        return self._dates[key]
+
+    def _find_phrase(self, q: Any) -> set[int]:
         field = self.reader.schema[q.fieldname] if q.fieldname in self.reader.schema else None  # noqa: SIM401
         if field is None or not q.words:
             return set()
@@ -226,24 +240,22 @@ class _Segment:
                 return set()
             sets.append(set(ids))
         candidates = sorted(min(sets, key=len).intersection(*sets))
-        if len(q.words) == 1:
+        if len(q.words) == 1 or not candidates:
             return set(candidates)
-        matchers = [self._raw_matcher(q.fieldname, word) for word in q.words]
-        found = set()
-        for docnum in candidates:
-            starts: set[int] | None = None
-            for i, matcher in enumerate(matchers):
-                _skip_to(matcher, docnum)
-                positions = matcher.value_as("positions")
-                if starts is None:
-                    starts = set(positions)
-                else:
-                    starts &= {p - i for p in positions}
-                if not starts:
-                    break
-            if starts:
-                found.add(docnum)
-        return found
+        starts: dict[int, set[int]] | None = None
+        for i, word in enumerate(q.words):
+            positions = block_positions(self._raw_matcher(q.fieldname, word), candidates)
+            if starts is None:
+                starts = {d: set(p) for d, p in positions.items()}
+            else:
+                for docnum, found in list(starts.items()):
+                    found &= {p - i for p in positions[docnum]}
+                    if not found:
+                        del starts[docnum]
+            candidates = sorted(starts)
+            if not candidates:
+                break
+        return set(candidates)
 
     # -- Scores -----------------------------------------------------------------------
 
@@ -266,16 +278,16 @@ class _Segment:
             for text in q._btexts(self.top):
                 self._score_term(q.fieldname, text, scores, factor * q.boost)
         elif isinstance(q, wq.Phrase):
-            found = self._phrase_docs(q)
-            matched = {d: 0.0 for d in scores if d in found}
+            phrase = self._phrase_docs(q)
+            matched = {d: 0.0 for d in scores if d in phrase}
             for word in q.words:
                 self._score_term(q.fieldname, word, matched, factor * q.boost)
             for docnum, value in matched.items():
                 scores[docnum] += value
         elif isinstance(q, PublishedRange):
-            found = self.docs(q)
+            dated = self._dated(q)
             for docnum in scores:
-                if docnum in found:
+                if docnum in dated:
                     scores[docnum] += factor * q.boost
 
     def _score_term(
@@ -303,12 +315,6 @@ class _Segment:
         for docnum, weight in pairs:
             byte = lengths[docnum] if docnum < len(lengths) else 0
             scores[docnum] += factor * (top * weight / (weight + norms[byte]))
-
-
-def _skip_to(matcher: Any, docnum: int) -> None:
-    """Move ``matcher`` to ``docnum`` (which it has)."""
-    if matcher.id() < docnum:
-        matcher.skip_to(docnum)
 
 
 class _AtomicSearcher:
