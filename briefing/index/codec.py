@@ -32,6 +32,7 @@ from whoosh.codec.whoosh3 import (
 )
 from whoosh.formats import Positions
 from whoosh.matching.mcore import ReadTooFar
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 __all__ = ["BlockCodec", "block_positions", "block_postings"]
@@ -201,10 +202,15 @@ class _BlockMatcher(W3LeafMatcher):  # type: ignore[misc]
 def block_postings(matcher: Any) -> tuple[Any, Any]:
     """All the document numbers and weights of a term's postings (``reader.postings``),
     block by block without stepping through them: two arrays (or sequences)."""
+    if isinstance(matcher, FilterMatcher):  # a segment with deletions
+        ids, weights = block_postings(matcher.child)
+        dropped, exclude = matcher._ids, matcher._exclude
+        kept = [(d, w) for d, w in zip(ids, weights, strict=True) if (d in dropped) != exclude]
+        return array("I", (d for d, _ in kept)), array("f", (w for _, w in kept))
     if not isinstance(matcher, _BlockMatcher):  # inlined, or another codec's
-        ids: Any = list(matcher.all_ids())
+        ids = list(matcher.all_ids())
         matcher.reset()
-        weights: Any = []
+        weights = []
         while matcher.is_active():
             weights.append(matcher.weight())
             matcher.next()

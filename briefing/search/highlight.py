@@ -305,6 +305,16 @@ def _occurrences(text: str, needles: Iterable[str]) -> list[int]:
     return sorted(found)
 
 
+def _kept(stem: str, rewrite: int) -> int:
+    """How many first letters of ``stem`` every word with that stem starts with: those
+    before the ``rewrite`` that may differ, and at least the first two of a stem of three
+    letters or more (a Porter stem rewrites one letter at most, see _STEM_REWRITE: with
+    the margin alone, "shut" was looked for at every "s" of the text)."""
+    if rewrite >= 1_000:  # another stemmer: only the initial is trusted
+        return 1
+    return max(1, len(stem) - rewrite, min(2, len(stem) - 1))
+
+
 def _scan_text(
     text: str, terms: FieldTerms, shape: _TextShape, memo: dict[str, str]
 ) -> list[_Token]:
@@ -315,7 +325,7 @@ def _scan_text(
     a gap otherwise, which is all that phrases need.
     """
     wanted = terms.terms.union(*terms.phrases)
-    prefixes = {t[: max(1, len(t) - shape.rewrite)] for t in wanted if t}
+    prefixes = {t[: _kept(t, shape.rewrite)] for t in wanted if t}
     prefixes.update(w for w in terms.words if w)
     if not prefixes:
         return []

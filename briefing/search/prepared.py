@@ -25,6 +25,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.collectors import TopCollector
 
+from briefing.index.codec import block_postings
 from briefing.search import highlight as hl
 from briefing.search.dates import PublishedRange, newest_first
 from briefing.search.matching import match
@@ -373,7 +374,7 @@ def _ordinals(searcher: Any, state: _SearcherState, fieldname: str) -> tuple[lis
         for term in sub.lexicon(fieldname):
             value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
             ordinal = numbers.setdefault(value, len(numbers))
-            for docnum in sub.postings(fieldname, term).all_ids():
+            for docnum in block_postings(sub.postings(fieldname, term))[0]:
                 ords[offset + docnum] = ordinal
     known = (list(numbers), ords)
     with state.lock:

@@ -58,6 +58,15 @@ _MAX_SUGGESTED = 8
 # How much of a hit's body is scanned for snippets: re-analysing a 2 MB article (the
 # cap) takes seconds, and a results page must not; the reader shows every match.
 SNIPPET_SCAN_CHARS = 100_000
+# The scan starts with the body's beginning and reads further only while it has found
+# fewer than SNIPPET_MATCHES matches: a one-letter word being typed ("s") occurs
+# thousands of times in a long post, and three snippets need a few of them.
+SNIPPET_SCAN_STEPS = (4_000, 20_000, SNIPPET_SCAN_CHARS)
+SNIPPET_MATCHES = 6
+# What a page of hits scans at most beyond each hit's first step: long posts whose rare
+# matches lie deep in them cost 5 ms each to scan; past this, a hit not matched in its
+# first step shows how it starts (the reader shows every match).
+SNIPPET_PAGE_CHARS = 300_000
 
 
 def search(
@@ -296,11 +305,21 @@ def _page_hits(
     hits: list[Hit] = []
     variants: dict[str, str] = {}
     memo: dict[str, str] = {}  # stems of the page's words, shared by its hits
+    budget = SNIPPET_PAGE_CHARS
     for score, docnum in page:
         fields = searcher.stored_fields(docnum)
-        body = str(fields.get("body") or "")[:SNIPPET_SCAN_CHARS]
+        whole = str(fields.get("body") or "")
         title = str(fields.get("title") or "")
-        in_body = hl.highlight(body, body_terms, schema["body"].analyzer, names, typed, memo)
+        for i, step in enumerate(SNIPPET_SCAN_STEPS):
+            body = _cut(whole, step)
+            if i:
+                budget -= len(body)
+            in_body = hl.highlight(body, body_terms, schema["body"].analyzer, names, typed, memo)
+            if len(in_body.matches) >= SNIPPET_MATCHES or len(body) == len(whole):
+                break
+            following = SNIPPET_SCAN_STEPS[i + 1] if i + 1 < len(SNIPPET_SCAN_STEPS) else 0
+            if min(following, len(whole)) > budget:
+                break
         found = list(in_body.variants)
         in_title = None
         if title_spellings or not body:
@@ -322,6 +341,15 @@ def _page_hits(
                 snips = hl.snippets(title, matches, 1) or (hl.lead_snippet(title),)
         hits.append(_hit(fields, score, snips))
     return hits, sorted(variants.values(), key=str.casefold)
+
+
+def _cut(text: str, size: int) -> str:
+    """The start of ``text``, at most ``size`` characters, cut after a space (a word cut
+    in two could match as another: "shuttle" as "shut")."""
+    if len(text) <= size:
+        return text
+    space = text.rfind(" ", 0, size)
+    return text[: space + 1] if space > 0 else text[:size]
 
 
 def _suggest(text: str, reader: Any) -> str | None:

@@ -27,7 +27,13 @@ from briefing.tui.widgets.index_status import IndexStatus
 from briefing.tui.widgets.key_bar import KeyBar
 from briefing.tui.widgets.result_list import ResultList
 
-PAGE_SIZE = 50
+# Hits fetched at a time: a screenful and more. Each hit's snippets are found in its
+# text, so a first page of 50 took two to three times as long to show; the list asks
+# for the next pages as they scroll into view.
+PAGE_SIZE = 20
+
+# How long the search worker waits for another query before it ends.
+SEARCH_WORKER_IDLE_SECONDS = 2.0
 
 SYNTAX_HELP = """\
 Query syntax
@@ -109,7 +115,9 @@ class SearchScreen(WorkerScreen):
         # search_now().
         self._request: tuple[str, Filters, int] | None = None
         self._request_lock = threading.Lock()
+        self._wake = threading.Event()  # set when a request comes (or the screen goes)
         self._searching = False
+        self._closing = False
         self._keep_selection = False
         self._suggestion: str | None = None
 
@@ -135,6 +143,11 @@ class SearchScreen(WorkerScreen):
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()
         self.search_now()
+
+    def on_unmount(self) -> None:
+        with self._request_lock:  # the waiting search worker ends now
+            self._closing = True
+            self._wake.set()
 
     # -- actions -------------------------------------------------------------------
 
@@ -200,6 +213,7 @@ class SearchScreen(WorkerScreen):
         self._keep_selection = keep_selection
         with self._request_lock:
             self._request = (self.query_text, self.filters, self._generation)
+            self._wake.set()
             if self._searching:
                 return
             self._searching = True
@@ -207,14 +221,24 @@ class SearchScreen(WorkerScreen):
 
     @work(thread=True, group="search", name="search", exit_on_error=False)
     def _run_searches(self) -> None:
+        # The worker waits a while for the next key before it ends: starting a worker
+        # took 5 ms of each key's time.
+        worker = get_current_worker()
         try:
             while True:
                 with self._request_lock:
                     request, self._request = self._request, None
                     if request is None:
-                        self._searching = False
-                        return
-                self._search_one(*request)
+                        self._wake.clear()
+                if request is not None and not self._closing:
+                    self._search_one(*request)
+                    continue
+                ending = self._closing or worker.is_cancelled
+                if ending or not self._wake.wait(SEARCH_WORKER_IDLE_SECONDS):
+                    with self._request_lock:
+                        if ending or self._closing or self._request is None:
+                            self._searching = False
+                            return
         except BaseException:
             # The failure goes to the app's policy (one line); a query typed meanwhile
             # is still searched, by a new worker.
@@ -265,7 +289,7 @@ class SearchScreen(WorkerScreen):
     def _show_busy(self, generation: int, message: str) -> None:
         if generation == self._generation:
             status = f"Not searched: {message}"
-            self.query_one("#status", Static).update(Content(visible(status)))
+            self.query_one("#status", Static).update(Content(visible(status)), layout=False)
 
     def _facets(self, query: str, filters: Filters, result: SearchResult) -> _Facets:
         """Each facet counted without its own filter, so that its other values stay usable."""
@@ -299,14 +323,19 @@ class SearchScreen(WorkerScreen):
         parts = [Content(text)]
         for notice in result.notices:
             parts.append(Content(" · ") + untrusted(notice).stylize("italic"))
-        self.query_one("#status", Static).update(Content("").join(parts))
+        # One line of fixed height: no layout for it (a layout of the screen per key
+        # was a third of the time from a key to its results).
+        self.query_one("#status", Static).update(Content("").join(parts), layout=False)
 
     def _show_empty(self, result: SearchResult) -> None:
         empty = self.query_one("#empty")
         results = self.query_one(ResultList)
         nothing = result.total == 0 and bool(result.query.strip())
-        empty.set_class(nothing, "-shown")
-        results.display = not nothing
+        # Changed only when it changes: setting a class restyles the screen's nodes.
+        if empty.has_class("-shown") != nothing:
+            empty.set_class(nothing, "-shown")
+        if results.display == nothing:
+            results.display = not nothing
         if not nothing:
             return
         lines: list[Content | str] = [

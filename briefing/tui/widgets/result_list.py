@@ -118,7 +118,9 @@ class ResultList(ScrollView, can_focus=True):
         self._hits = dict(enumerate(hits))
         self._requested = {0}
         self._strips.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, total * ROW_HEIGHT)
+        size = Size(self.scrollable_content_region.width, total * ROW_HEIGHT)
+        if size != self.virtual_size:  # a new size lays the scroll bars out again
+            self.virtual_size = size
         if keep_selection:
             found = [n for n, hit in enumerate(hits) if hit.id == selected]
             self.scroll_to(0, scroll_y, animate=False, immediate=True)
