@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -36,6 +37,11 @@ DEFAULT_QUERIES = ["gun control", "oil prices", "space shuttle"]
 WAIT_SECONDS = 30.0
 
 
+# Every change the probe waits for: awaited, not polled (a poll every millisecond
+# took the interpreter lock from the app's search thread a thousand times a second).
+CHANGED = asyncio.Event()
+
+
 class Painted:
     """When a screen's show-handler last painted, and for which query."""
 
@@ -48,6 +54,7 @@ class Painted:
         self.at = time.monotonic()
         self.query = query
         self.count += 1
+        CHANGED.set()
 
 
 def _patch(cls: Any, painted: Painted, query_of: Any) -> None:
@@ -69,9 +76,28 @@ def _patch(cls: Any, painted: Painted, query_of: Any) -> None:
 async def _wait(condition: Any, timeout: float = WAIT_SECONDS) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
-        if time.monotonic() > deadline:
+        left = deadline - time.monotonic()
+        if left <= 0:
             raise TimeoutError("the app never painted the expected state")
-        await asyncio.sleep(0.001)
+        CHANGED.clear()
+        if condition():
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(CHANGED.wait(), min(left, 0.5))
+
+
+async def _next_refresh(app: Any) -> float:
+    """When the app's next refresh has happened."""
+    shown = asyncio.Event()
+    at: list[float] = []
+
+    def mark() -> None:
+        at.append(time.monotonic())
+        shown.set()
+
+    app.call_after_refresh(mark)
+    await asyncio.wait_for(shown.wait(), WAIT_SECONDS)
+    return at[0]
 
 
 async def probe(args: argparse.Namespace, t0: float) -> dict[str, Any]:
@@ -114,9 +140,12 @@ async def probe(args: argparse.Namespace, t0: float) -> dict[str, Any]:
                 before = read.count
                 pressed = time.monotonic()
                 await pilot.press("enter")
+                # The reader fills itself in, then the app shows it: painted means a
+                # refresh with the filled-in reader on screen.
                 await _wait(lambda b=before: read.count > b)  # type: ignore[misc]
-                assert read.at is not None
-                opens.append(read.at - pressed)
+                while not isinstance(app.screen, ReaderScreen):  # pushed once filled in
+                    await asyncio.sleep(0.002)
+                opens.append(await _next_refresh(app) - pressed)
                 await pilot.press("escape")
                 await pilot.pause()
                 if step + 1 < args.opens:

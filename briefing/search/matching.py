@@ -49,8 +49,10 @@ def match(searcher: Any, q: Any, allowed: set[int] | None, depth: int) -> Matche
     reader = searcher.reader()
     leaves = list(reader.leaf_readers()) if not reader.is_atomic() else [(reader, 0)]
     scorer = _Scores(searcher, weighting)
-    found: list[int] = []
-    scored: list[tuple[float, int]] = []
+    found = array("i")
+    # The best of each segment as (score, -docnum): the largest first are Whoosh's
+    # order (a tie goes to the lower number), compared in C without a key function.
+    best: list[tuple[float, int]] = []
     try:
         _prepare(q, reader)
         for sub, offset in leaves:
@@ -62,15 +64,19 @@ def match(searcher: Any, q: Any, allowed: set[int] | None, depth: int) -> Matche
                 docs = {d for d in docs if offset + d in allowed}
             if not docs:
                 continue
-            scores = dict.fromkeys(docs, 0.0)
+            ordered = sorted(docs)
+            scores = dict.fromkeys(ordered, 0.0)
             segment.score(q, scores, 1.0)
-            found.extend(offset + d for d in docs)
-            scored.extend((score, offset + d) for d, score in scores.items())
+            # Segments follow one another: their numbers stay in order.
+            found.extend(map(offset.__add__, ordered))
+            negated = -offset
+            best.extend(
+                heapq.nlargest(depth, zip(scores.values(), map(negated.__sub__, ordered)))
+            )
     except _Unsupported:
         return None
-    found.sort()
-    top = heapq.nsmallest(depth, scored, key=lambda item: (-item[0], item[1]))
-    return array("i", found), tuple(top)
+    top = tuple((score, -negated) for score, negated in heapq.nlargest(depth, best))
+    return found, top
 
 
 def _prepare(q: Any, reader: Any) -> None:

@@ -59,14 +59,14 @@ _MAX_SUGGESTED = 8
 # cap) takes seconds, and a results page must not; the reader shows every match.
 SNIPPET_SCAN_CHARS = 100_000
 # The scan starts with the body's beginning and reads further only while it has found
-# fewer than SNIPPET_MATCHES matches: a one-letter word being typed ("s") occurs
+# fewer than SNIPPET_MATCHES matches (one per snippet): a one-letter word being typed ("s") occurs
 # thousands of times in a long post, and three snippets need a few of them.
 SNIPPET_SCAN_STEPS = (4_000, 20_000, SNIPPET_SCAN_CHARS)
-SNIPPET_MATCHES = 6
+SNIPPET_MATCHES = 3
 # What a page of hits scans at most beyond each hit's first step: long posts whose rare
 # matches lie deep in them cost 5 ms each to scan; past this, a hit not matched in its
 # first step shows how it starts (the reader shows every match).
-SNIPPET_PAGE_CHARS = 300_000
+SNIPPET_PAGE_CHARS = 120_000
 
 
 def search(

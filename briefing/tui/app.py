@@ -48,6 +48,8 @@ from briefing.tui.themes import bundled_themes
 
 DEFAULT_THEME = "briefing-dark"
 BATCH_REFRESH_SECONDS = 0.5
+# How long the kept reader may load an article before it is shown with "Loading…".
+READER_WAIT_SECONDS = 0.12
 """While a build runs, the search runs again this long after a batch lands."""
 FIRST_RUN_HINT = (
     "This is the bundled sample corpus. Add your own folders with ctrl+l (library), "
@@ -191,7 +193,20 @@ class BriefingApp(App[None]):
         elif screen in self.screen_stack:
             screen = ReaderScreen(self.engine, article_id, query)
         else:
-            screen.show(article_id, query)
+            # The kept reader loads the article first and is shown when it has it (or
+            # after READER_WAIT_SECONDS with "Loading…"): one paint instead of two.
+            reader = screen
+
+            def show() -> None:
+                if reader not in self.screen_stack and self._reader is reader:
+                    self._show_reader(reader, related)
+
+            reader.show(article_id, query, on_loaded=show)
+            self.set_timer(READER_WAIT_SECONDS, show)
+            return
+        self._show_reader(screen, related)
+
+    def _show_reader(self, screen: Screen[Any], related: bool) -> None:
         self.push_screen(screen)
         if related and hasattr(screen, "action_focus_related"):
             self.call_after_refresh(screen.action_focus_related)

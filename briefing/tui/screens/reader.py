@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -211,6 +211,7 @@ class ReaderScreen(WorkerScreen):
         self.query_text = query
         self.article: Article | None = None
         self._related: list[Hit] = []
+        self._on_loaded: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         """Header, article and related coverage side by side, status line, footer."""
@@ -227,15 +228,28 @@ class ReaderScreen(WorkerScreen):
         """Show the loading state and fetch everything in a worker."""
         self._start_loading()
 
-    def show(self, article_id: str, query: str = "") -> None:
+    def show(
+        self, article_id: str, query: str = "", on_loaded: Callable[[], None] | None = None
+    ) -> None:
         """Show another article in this screen (the app reuses one reader: composing a
-        screen costs more than the article it shows)."""
+        screen costs more than the article it shows).
+
+        ``on_loaded`` is called once the article is shown (or could not be): the app
+        shows the screen then, painted once with the article, rather than with
+        "Loading…" first and the article a frame later.
+        """
         self.article_id = article_id
         self.query_text = query
         self.article = None
         self._related = []
+        self._on_loaded = on_loaded
         if self.is_mounted:
             self._start_loading()
+
+    def _loaded(self) -> None:
+        callback, self._on_loaded = self._on_loaded, None
+        if callback is not None:
+            callback()
 
     def _start_loading(self) -> None:
         self.query_one(ArticleHeader).update(Content("Loading…"))
@@ -295,6 +309,7 @@ class ReaderScreen(WorkerScreen):
             self._set_status("no hits" if self.query_text.strip() else "no query")
         self.refresh_bindings()
         self._load_notes(article)
+        self._loaded()
 
     # -- notes -----------------------------------------------------------------------
 
@@ -343,6 +358,7 @@ class ReaderScreen(WorkerScreen):
             return
         self._show_unavailable(message)
         self.notify(visible(message), title="Reader", severity="error", markup=False)
+        self._loaded()
 
     def worker_failed(self, worker: Worker[Any], message: str) -> None:
         """The article could not be loaded: say so where "Loading…" was."""
