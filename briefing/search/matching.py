@@ -71,7 +71,9 @@ def match(searcher: Any, q: Any, allowed: set[int] | None, depth: int) -> Matche
             found.extend(map(offset.__add__, ordered))
             negated = -offset
             best.extend(
-                heapq.nlargest(depth, zip(scores.values(), map(negated.__sub__, ordered)))
+                heapq.nlargest(
+                    depth, zip(scores.values(), map(negated.__sub__, ordered), strict=True)
+                )
             )
     except _Unsupported:
         return None
