@@ -44,6 +44,7 @@ __all__ = ["BlockCodec", "block_positions", "block_postings"]
 _HEAD = struct.Struct("<iIIdBBBI")
 _SWAP = sys.byteorder != "little"  # arrays are stored little-endian
 _COUNT = 4  # Whoosh's position values start with their count (pack_uint)
+_COMPRESS_FROM = 16  # postings in a block, below which it is stored uncompressed
 
 
 def _packed(numbers: array) -> bytes:  # type: ignore[type-arg]
@@ -85,6 +86,40 @@ class BlockCodec(W3Codec):  # type: ignore[misc]
 
 
 class _BlockWriter(W3PostingsWriter):  # type: ignore[misc]
+    _minlength: Any
+    _maxlength: Any
+    _maxweight: Any
+
+    def add_many(
+        self, ids: Sequence[int], weights: Sequence[float], values: Sequence[Any], lengths: Any
+    ) -> None:
+        """``add_posting`` of many postings (in document order) a block at a time: the
+        same blocks and statistics, without a Python call per posting. ``values`` may
+        be shorter than ``ids`` (or empty) where the field keeps none; ``lengths`` are
+        the documents' field lengths (0: none)."""
+        count = len(ids)
+        limit = self._blocklimit
+        start = 0
+        while start < count:
+            if len(self._ids) >= limit:
+                self._write_block()
+            end = min(count, start + limit - len(self._ids))
+            block_weights = weights[start:end]
+            self._ids.extend(ids[start:end])
+            self._weights.extend(block_weights)
+            heaviest = max(block_weights)
+            if heaviest > self._maxweight:
+                self._maxweight = heaviest
+            self._values.extend(v for v in values[start:end] if v)
+            known = [n for n in lengths[start:end] if n]
+            if known:
+                shortest, longest = min(known), max(known)
+                if self._minlength is None or shortest < self._minlength:
+                    self._minlength = shortest
+                if longest > self._maxlength:
+                    self._maxlength = longest
+            start = end
+
     def _write_block(self, last: bool = False) -> None:
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
@@ -95,7 +130,8 @@ class _BlockWriter(W3PostingsWriter):  # type: ignore[misc]
             deltas[i] -= deltas[i - 1]
         numbers = _packed(deltas) + _packed(self._weights)
         values = dumps(self._mini_values(), 2)
-        comp = self._compression
+        # Compressing a block of a few postings costs more than it saves.
+        comp = self._compression if len(ids) >= _COMPRESS_FROM else 0
         if comp:
             numbers = zlib.compress(numbers, comp)
             values = zlib.compress(values, comp)

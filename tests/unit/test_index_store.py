@@ -448,7 +448,8 @@ def test_workers_merge_segments_as_whoosh_does(tmp_path: Path) -> None:
         for part in range(3):
             writer = ix.writer(codec=index_codec())
             spell = pipeline.SpellWords()
-            for n in range(part * 5, part * 5 + 5):
+            # 60 documents a segment: "strikes" and "report" span several posting blocks.
+            for n in range(part * 60, part * 60 + 60):
                 body = f"Strikes near Deir ez-Zor, report {n}. " + "drones " * (n % 4)
                 prepared = pipeline.prepare_article(article(f"a{n}", f"Title {n}", body))
                 pipeline.add_prepared(writer, prepared, spell)
@@ -467,7 +468,14 @@ def test_workers_merge_segments_as_whoosh_does(tmp_path: Path) -> None:
                 (fields["id"], r.doc_field_length(d, "body"), fields["title"])
                 for d, fields in r.iter_docs()
             )
-        return postings, docs
+        with ix.reader() as r:
+            infos = sorted(
+                (f, t, r.term_info(f, t).weight(), r.doc_frequency(f, t))
+                + (r.term_info(f, t).min_length(), r.term_info(f, t).max_length())
+                + (r.term_info(f, t).max_weight(),)
+                for f, t in r.all_terms()
+            )
+        return postings, docs, infos
 
     (tmp_path / "ours").mkdir()
     (tmp_path / "theirs").mkdir()
@@ -483,7 +491,9 @@ def test_workers_merge_segments_as_whoosh_does(tmp_path: Path) -> None:
     assert len(ours._segments()) == len(theirs._segments()) == 1
     assert contents(ours) == contents(theirs)
     with ours.searcher() as s:
-        assert s.doc_count() == 14 and s.document(id="a3") is None
+        assert s.doc_count() == 179 and s.document(id="a3") is None
+        # A word of every document: its postings fill blocks, as Whoosh's do.
+        assert s.reader().doc_frequency("body", "strike") == 179
 
 
 def test_a_merge_keeps_the_spelling_words_of_a_segment_whose_first_article_went(
