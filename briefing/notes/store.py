@@ -21,8 +21,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from rapidfuzz import fuzz
-
 from briefing.notes.model import (
     CONFIDENCES,
     CONTEXT_CHARS,
@@ -129,6 +127,7 @@ def locate(body: str, anchor: Anchor) -> tuple[int, int] | None:
         spans = [(m.start(), m.end()) for m in pattern.finditer(body)] if pattern else []
     if not spans:
         return None
+    from rapidfuzz import fuzz  # on first use: most runs never re-anchor a note
 
     def score(span: tuple[int, int]) -> tuple[float, int]:
         start, end = span

@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -37,14 +37,25 @@ from briefing.index.library import (
 )
 from briefing.index.store import IndexDamaged, IngestReport, Progress
 from briefing.notes.model import Note, SourceValue
-from briefing.notes.store import NoteStore
 from briefing.search.engine import WhooshEngine
 from briefing.tui.failures import EXPECTED_ERRORS, WorkerScreen, failure_message
-from briefing.tui.screens.help import HelpScreen
-from briefing.tui.screens.note_editor import NoteDraft, NoteEditor
-from briefing.tui.screens.reader import ReaderScreen
 from briefing.tui.screens.search import SearchScreen
 from briefing.tui.themes import bundled_themes
+
+if TYPE_CHECKING:  # imported when first used: launch imports only the search screen's
+    from briefing.notes.store import NoteStore
+    from briefing.tui.screens.note_editor import NoteDraft
+    from briefing.tui.screens.reader import ReaderScreen
+
+# Imported in the background once the search screen is up (see _warm_imports).
+_LATER_MODULES = (
+    "briefing.tui.screens.reader",
+    "briefing.notes.store",
+    "briefing.tui.screens.help",
+    "briefing.tui.screens.note_editor",
+    "rapidfuzz.fuzz",
+)
+WARM_IMPORTS_SECONDS = 0.5
 
 DEFAULT_THEME = "briefing-dark"
 BATCH_REFRESH_SECONDS = 0.5
@@ -118,6 +129,16 @@ class BriefingApp(App[None]):
         self.push_screen(SearchScreen(self.engine, hint=self.hint))
         if self.update_on_start:
             self.update_library()
+        self.set_timer(WARM_IMPORTS_SECONDS, self._warm_imports)
+
+    @work(thread=True, group="imports", name="loading the reader", exit_on_error=False)
+    def _warm_imports(self) -> None:
+        """Import what the reader, notes and help need, after launch: the first article
+        opened then waits for none of it."""
+        import importlib
+
+        for name in _LATER_MODULES:
+            importlib.import_module(name)
 
     def on_unmount(self) -> None:
         # A first grouping of a large library runs for minutes in a process of its
@@ -164,6 +185,8 @@ class BriefingApp(App[None]):
 
     def action_help(self) -> None:
         """Show the keys and the query syntax."""
+        from briefing.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -186,6 +209,8 @@ class BriefingApp(App[None]):
         # One reader is kept for articles opened from the results and shown again:
         # composing and styling a new screen each time held the event loop ~100 ms.
         # (Installed, so that popping it does not destroy it.)
+        from briefing.tui.screens.reader import ReaderScreen
+
         screen = self._reader
         if screen is None:
             screen = self._reader = ReaderScreen(self.engine, article_id, query)
@@ -233,6 +258,8 @@ class BriefingApp(App[None]):
         """
         with self._notes_lock:
             if self._notes is None:
+                from briefing.notes.store import NoteStore
+
                 self._notes = NoteStore.open(self.library.notes_path)
             return self._notes
 
@@ -261,6 +288,7 @@ class BriefingApp(App[None]):
         """Open the note editor on a quote (or on the article) and save what it returns."""
         quote = article.body[span[0] : span[1]] if span else ""
         source = article.source or article.title
+        from briefing.tui.screens.note_editor import NoteEditor
 
         def done(draft: NoteDraft | None) -> None:
             if draft is not None:
