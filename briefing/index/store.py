@@ -598,8 +598,8 @@ def _replacing(group: list[Any], merged: Any) -> Any:
 
 def _merge_groups(segments: list[Any]) -> list[list[Any]]:
     """Groups of the smallest segments to merge (in parallel) so that at most
-    TARGET_SEGMENTS remain after one round: the fewest groups of at most
-    BUILD_MERGE_FANOUT segments and MAX_MERGE_DOCS articles, of about equal size.
+    TARGET_SEGMENTS remain after one round: groups of at most BUILD_MERGE_FANOUT
+    segments and MAX_MERGE_DOCS articles, of about equal size.
 
     One round rewrites each merged article once: merging eight at a time and then the
     results again (69 segments to 16, then to 9, then 8) rewrote most of a 42,000-article
@@ -608,7 +608,9 @@ def _merge_groups(segments: list[Any]) -> list[list[Any]]:
     if excess <= 0:
         return []
     by_size = sorted(segments, key=lambda seg: seg.doc_count_all())
-    for count in range(1, len(by_size) - excess + 1):
+    # As many groups as can be (at most TARGET_SEGMENTS): smaller merges, done in
+    # parallel, each committed as it finishes.
+    for count in range(len(by_size) - excess, 0, -1):
         chosen = by_size[: excess + count]  # merging them into `count` leaves the target
         if -(-len(chosen) // count) > BUILD_MERGE_FANOUT:
             continue

@@ -433,6 +433,19 @@ def test_a_worker_that_dies_writing_a_batch_costs_only_its_file(tmp_path: Path) 
     assert all(Path(b.staged).is_file() for b in batches if b.staged)
 
 
+def _term_stats(reader: Any, fieldname: str, text: bytes) -> tuple[Any, ...]:
+    info = reader.term_info(fieldname, text)
+    return (
+        fieldname,
+        text,
+        info.weight(),
+        info.doc_frequency(),
+        info.min_length(),
+        info.max_length(),
+        info.max_weight(),
+    )
+
+
 def test_workers_merge_segments_as_whoosh_does(tmp_path: Path) -> None:
     """pipeline._merge_segments writes the sorted postings of the segments directly:
     the same postings, lengths and stored fields as Whoosh's own merge, deleted
@@ -469,12 +482,7 @@ def test_workers_merge_segments_as_whoosh_does(tmp_path: Path) -> None:
                 for d, fields in r.iter_docs()
             )
         with ix.reader() as r:
-            infos = sorted(
-                (f, t, r.term_info(f, t).weight(), r.doc_frequency(f, t))
-                + (r.term_info(f, t).min_length(), r.term_info(f, t).max_length())
-                + (r.term_info(f, t).max_weight(),)
-                for f, t in r.all_terms()
-            )
+            infos = sorted(_term_stats(r, f, t) for f, t in r.all_terms())
         return postings, docs, infos
 
     (tmp_path / "ours").mkdir()

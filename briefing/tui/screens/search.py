@@ -71,6 +71,7 @@ class SearchScreen(WorkerScreen):
     }
     SearchScreen #empty.-shown { display: block; }
     SearchScreen #empty-text { height: auto; }
+    SearchScreen #empty-help { height: auto; margin-top: 1; }
     SearchScreen #suggest { margin-top: 1; display: none; }
     SearchScreen #suggest.-shown { display: block; }
     SearchScreen #status { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
@@ -135,6 +136,7 @@ class SearchScreen(WorkerScreen):
                 yield ResultList(page_size=PAGE_SIZE, id="results")
                 with Vertical(id="empty"):
                     yield Static(id="empty-text")
+                    yield Static(Content(SYNTAX_HELP), id="empty-help")
                     yield Button("", id="suggest", compact=True)
         yield Static(id="status")
         yield IndexStatus()
@@ -343,9 +345,9 @@ class SearchScreen(WorkerScreen):
             untrusted(result.query).stylize("bold"),
             ".",
         ]
-        self.query_one("#empty-text", Static).update(
-            Content("").join(lines) + Content("\n\n" + SYNTAX_HELP)
-        )
+        # The syntax help below is a widget of its own, rendered once: re-rendering it
+        # with each query that matched nothing took most of that key's time.
+        self.query_one("#empty-text", Static).update(Content("").join(lines))
         self._set_suggestion(result.suggestion)
 
     def _set_suggestion(self, suggestion: str | None) -> None:
