@@ -699,12 +699,11 @@ class _Updater:
                 self.indexed_paths = set(reader.lexicon("path"))
         from briefing.index.pipeline import Workers, worker_count
 
-        # A first build: the workers start while the folders are walked (a new
-        # library's first articles are searchable a second sooner).
+        # A first build of a large library: the workers start as soon as the walk of
+        # the folders has found enough to need them, while it goes on (a new library's
+        # first articles are searchable a second sooner).
         workers = Workers(worker_count()) if not self.indexed_paths and worker_count() else None
         try:
-            if workers is not None:
-                workers.warm()
             self._run(workers)
         finally:
             if workers is not None:
@@ -714,7 +713,7 @@ class _Updater:
         from briefing.corpus.ingest import needs_library
         from briefing.index.pipeline import worker_count, worth_workers
 
-        current, walk_skips, missing_roots = self._walk()
+        current, walk_skips, missing_roots = self._walk(workers.warm if workers else None)
         # A file skipped for a missing library counts as changed (None): installing the
         # library must be all it takes to read it.
         known = {
@@ -850,9 +849,16 @@ class _Updater:
                 )
             )
 
-    def _walk(self) -> tuple[dict[str, tuple[SourceFile, int, int]], list[Skip], list[Path]]:
+    def _walk(
+        self, when_large: Callable[[], None] | None = None
+    ) -> tuple[dict[str, tuple[SourceFile, int, int]], list[Skip], list[Path]]:
+        """Every file of the library with its modification time and size, the files
+        skipped and the missing roots; ``when_large`` is called once the files found
+        are enough for worker processes (see ``pipeline.worth_workers``)."""
         from briefing.corpus.ingest import Skip, walk
+        from briefing.index.pipeline import MIN_PARALLEL_BYTES, MIN_PARALLEL_FILES
 
+        found_bytes = 0
         current: dict[str, tuple[SourceFile, int, int]] = {}
         skips: list[Skip] = []
         missing: list[Path] = []
@@ -878,6 +884,12 @@ class _Updater:
                         continue
                     mtime_ns, size = info.st_mtime_ns, info.st_size
                 current.setdefault(str(item.path), (item, mtime_ns, size))
+                found_bytes += size
+                if when_large is not None and (
+                    len(current) >= MIN_PARALLEL_FILES or found_bytes >= MIN_PARALLEL_BYTES
+                ):
+                    when_large()
+                    when_large = None
         return current, skips, missing
 
     def _promotions(

@@ -32,9 +32,6 @@ from briefing.tui.widgets.result_list import ResultList
 # for the next pages as they scroll into view.
 PAGE_SIZE = 20
 
-# How long the search worker waits for another query before it ends.
-SEARCH_WORKER_IDLE_SECONDS = 2.0
-
 SYNTAX_HELP = """\
 Query syntax
   iran drone               all the words (strikes also finds strike)
@@ -116,7 +113,6 @@ class SearchScreen(WorkerScreen):
         # search_now().
         self._request: tuple[str, Filters, int] | None = None
         self._request_lock = threading.Lock()
-        self._wake = threading.Event()  # set when a request comes (or the screen goes)
         self._searching = False
         self._closing = False
         self._keep_selection = False
@@ -147,9 +143,8 @@ class SearchScreen(WorkerScreen):
         self.search_now()
 
     def on_unmount(self) -> None:
-        with self._request_lock:  # the waiting search worker ends now
+        with self._request_lock:  # a running search worker takes no further query
             self._closing = True
-            self._wake.set()
 
     # -- actions -------------------------------------------------------------------
 
@@ -215,7 +210,6 @@ class SearchScreen(WorkerScreen):
         self._keep_selection = keep_selection
         with self._request_lock:
             self._request = (self.query_text, self.filters, self._generation)
-            self._wake.set()
             if self._searching:
                 return
             self._searching = True
@@ -223,24 +217,14 @@ class SearchScreen(WorkerScreen):
 
     @work(thread=True, group="search", name="search", exit_on_error=False)
     def _run_searches(self) -> None:
-        # The worker waits a while for the next key before it ends: starting a worker
-        # took 5 ms of each key's time.
-        worker = get_current_worker()
         try:
             while True:
                 with self._request_lock:
                     request, self._request = self._request, None
-                    if request is None:
-                        self._wake.clear()
-                if request is not None and not self._closing:
-                    self._search_one(*request)
-                    continue
-                ending = self._closing or worker.is_cancelled
-                if ending or not self._wake.wait(SEARCH_WORKER_IDLE_SECONDS):
-                    with self._request_lock:
-                        if ending or self._closing or self._request is None:
-                            self._searching = False
-                            return
+                    if request is None or self._closing:
+                        self._searching = False
+                        return
+                self._search_one(*request)
         except BaseException:
             # The failure goes to the app's policy (one line); a query typed meanwhile
             # is still searched, by a new worker.
