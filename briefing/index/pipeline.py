@@ -525,54 +525,6 @@ def _term_postings(reader: Any, schema: Any, fieldname: str, terminfo: Any) -> t
     return ids_out, weights_out, values_out
 
 
-def _postings(
-    reader: Any, schema: Any, base: int, docmap: dict[int, int] | None
-) -> Iterator[tuple[str, bytes, int, Any, Any]]:
-    """A segment's postings in order, as ``(field, term, new docnum, weight, value)``,
-    those of deleted documents left out: read block by block from the term table's
-    own order (Whoosh's ``iter_postings`` looks each term up again and steps through
-    its postings one call at a time)."""
-    from whoosh.codec.whoosh3 import W3LeafMatcher
-
-    terms = reader._terms
-    for (fieldname, tbytes), terminfo in terms.items():
-        if fieldname not in schema:
-            continue
-        if fieldname.startswith("spell_"):
-            # One posting per word for the whole segment, on document 0 (see
-            # SpellWords): kept even when document 0 was deleted (a duplicate found
-            # after its batch was written), or the batch's words would vanish. A
-            # segment with no live document has no words left to keep.
-            if docmap is None or docmap:
-                yield from _spell_postings(terms, terminfo, schema, fieldname, tbytes, base)
-            continue
-        m = terms._codec.postings_reader(terms._postfile, terminfo, schema[fieldname].format)
-        if isinstance(m, W3LeafMatcher):
-            blocks = _blocks(m)
-        else:  # a few postings inlined in the term table
-            ids, weights, values = terminfo.inlined_postings()
-            blocks = iter([(ids, weights or [1.0] * len(ids), values or [None] * len(ids))])
-        for ids, weights, values in blocks:
-            # Not strict: as Whoosh's own reading, the values are taken by position (a
-            # spell field written by Whoosh's add_document has more value bytes than
-            # its fixed size declares; briefing's own builds write them right).
-            for docnum, weight, value in zip(ids, weights, values, strict=False):
-                if docmap is None:
-                    yield fieldname, tbytes, base + docnum, weight, value
-                elif docnum in docmap:
-                    yield fieldname, tbytes, docmap[docnum], weight, value
-
-
-def _spell_postings(
-    terms: Any, terminfo: Any, schema: Any, fieldname: str, tbytes: bytes, base: int
-) -> Iterator[tuple[str, bytes, int, Any, Any]]:
-    """A ``spell_`` word's postings (counts), all on the segment's first new document."""
-    m = terms._codec.postings_reader(terms._postfile, terminfo, schema[fieldname].format)
-    while m.is_active():
-        yield fieldname, tbytes, base, m.weight(), m.value()
-        m.next()
-
-
 def _blocks(m: Any) -> Iterator[tuple[Any, Any, Any]]:
     """A leaf matcher's blocks as (ids, weights, values), read whole."""
     while m.is_active():
@@ -581,10 +533,6 @@ def _blocks(m: Any) -> Iterator[tuple[Any, Any, Any]]:
         m._read_values()
         yield m._ids, m._weights, m._values
         m._next_block()
-
-
-def _posting_key(posting: tuple[str, bytes, int, float, bytes]) -> tuple[str, bytes]:
-    return posting[0], posting[1]
 
 
 def _chunks(
