@@ -246,7 +246,10 @@ def app_figures(big: dict[str, Any], sample: dict[str, Any]) -> list[Figure]:
             ref,
             ms(sample["keys_s"], 0.95),
             at_most=100,
-            note="no debounce: each key is searched at once",
+            note=(
+                "the repaint of the screen (see the sample) and a search thread "
+                "sharing the interpreter with it"
+            ),
         ),
         Figure(
             "app: keystroke to painted results, p50",
