@@ -2,7 +2,10 @@
 
 Run by bench/big.py once on the 42k library and once on the 5-article sample library
 (the reference). "Painted" means: the screen's handler that shows results ran for the
-current query, and the refresh after it has happened (``call_after_refresh``).
+current query, and the first frame after it has been written to the terminal (the
+app's ``_display`` returned for that screen: layout, rendering and output all done).
+A frame is drawn from the widgets' state at the time, so it is the first one to hold
+what the handler showed.
 
 - launch: from ``--t0`` (the parent's ``time.monotonic()`` just before it started this
   process: interpreter, imports and all) until the search screen has painted its first
@@ -57,8 +60,26 @@ class Painted:
         CHANGED.set()
 
 
+# Handlers that have shown something not yet on the terminal: screen -> what to mark.
+PENDING: dict[Any, list[tuple[Painted, str | None]]] = {}
+
+
+def _patch_display(app_class: Any) -> None:
+    """Mark what a screen's handlers showed once a frame of that screen is written."""
+    original = app_class._display
+
+    def _display(self: Any, screen: Any, renderable: Any) -> Any:
+        value = original(self, screen, renderable)
+        for painted, query in PENDING.pop(screen, ()):
+            painted.mark(query)
+        return value
+
+    app_class._display = _display
+
+
 def _patch(cls: Any, painted: Painted, query_of: Any) -> None:
-    """Record, after the next refresh, each time ``cls._show`` shows current results."""
+    """Record, at the next frame of its screen, each time ``cls._show`` shows current
+    results."""
     original = cls._show
 
     def _show(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -66,8 +87,7 @@ def _patch(cls: Any, painted: Painted, query_of: Any) -> None:
         value = original(self, *args, **kwargs)
         current = generation is None or generation == getattr(self, "_generation", generation)
         if current:
-            query = query_of(self)
-            self.app.call_after_refresh(lambda: painted.mark(query))
+            PENDING.setdefault(self, []).append((painted, query_of(self)))
         return value
 
     cls._show = _show
@@ -86,22 +106,10 @@ async def _wait(condition: Any, timeout: float = WAIT_SECONDS) -> None:
             await asyncio.wait_for(CHANGED.wait(), min(left, 0.5))
 
 
-async def _next_refresh(app: Any) -> float:
-    """When the app's next refresh has happened."""
-    shown = asyncio.Event()
-    at: list[float] = []
-
-    def mark() -> None:
-        at.append(time.monotonic())
-        shown.set()
-
-    app.call_after_refresh(mark)
-    await asyncio.wait_for(shown.wait(), WAIT_SECONDS)
-    return at[0]
-
-
 async def probe(args: argparse.Namespace, t0: float) -> dict[str, Any]:
     sys.path.insert(0, str(REPO))
+    from textual.app import App
+
     from briefing.tui.app import make_app
     from briefing.tui.screens.reader import ReaderScreen
     from briefing.tui.screens.search import SearchScreen
@@ -110,6 +118,7 @@ async def probe(args: argparse.Namespace, t0: float) -> dict[str, Any]:
     searched, read = Painted(), Painted()
     _patch(SearchScreen, searched, lambda screen: screen.query_text)
     _patch(ReaderScreen, read, lambda screen: None)
+    _patch_display(App)
     app = make_app(library=args.library)
     result: dict[str, Any] = {}
     async with app.run_test(size=(120, 40)) as pilot:
@@ -140,12 +149,11 @@ async def probe(args: argparse.Namespace, t0: float) -> dict[str, Any]:
                 before = read.count
                 pressed = time.monotonic()
                 await pilot.press("enter")
-                # The reader fills itself in, then the app shows it: painted means a
-                # refresh with the filled-in reader on screen.
+                # The reader fills itself in, then the app shows it: painted means the
+                # first frame of the filled-in reader written to the terminal.
                 await _wait(lambda b=before: read.count > b)  # type: ignore[misc]
-                while not isinstance(app.screen, ReaderScreen):  # pushed once filled in
-                    await asyncio.sleep(0.002)
-                opens.append(await _next_refresh(app) - pressed)
+                assert read.at is not None
+                opens.append(read.at - pressed)
                 await pilot.press("escape")
                 await pilot.pause()
                 if step + 1 < args.opens:

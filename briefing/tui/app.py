@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
@@ -38,6 +38,7 @@ from briefing.index.library import (
 from briefing.index.store import IndexDamaged, IngestReport, Progress
 from briefing.notes.model import Note, SourceValue
 from briefing.search.engine import WhooshEngine
+from briefing.tui.collector import Collector
 from briefing.tui.failures import EXPECTED_ERRORS, WorkerScreen, failure_message
 from briefing.tui.screens.search import SearchScreen
 from briefing.tui.themes import bundled_themes
@@ -56,6 +57,8 @@ _LATER_MODULES = (
     "rapidfuzz.fuzz",
 )
 WARM_IMPORTS_SECONDS = 0.5
+_USER_ACTIONS = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+COLLECT_CHECK_SECONDS = 0.5  # how often the garbage collection policy looks (collector.py)
 
 DEFAULT_THEME = "briefing-dark"
 BATCH_REFRESH_SECONDS = 0.5
@@ -119,6 +122,7 @@ class BriefingApp(App[None]):
         self._batch_timer: Timer | None = None
         self._notes: NoteStore | None = None
         self._notes_lock = threading.Lock()
+        self._collector = Collector()
         self.sub_title = f"library {self.library.name!r}"
 
     def on_mount(self) -> None:
@@ -130,6 +134,13 @@ class BriefingApp(App[None]):
         if self.update_on_start:
             self.update_library()
         self.set_timer(WARM_IMPORTS_SECONDS, self._warm_imports)
+        self._collector.start()
+        self.set_interval(COLLECT_CHECK_SECONDS, self._collector.tick)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, _USER_ACTIONS):
+            self._collector.activity()  # no full garbage collection while the user acts
+        await super().on_event(event)
 
     @work(thread=True, group="imports", name="loading the reader", exit_on_error=False)
     def _warm_imports(self) -> None:
@@ -141,6 +152,7 @@ class BriefingApp(App[None]):
             importlib.import_module(name)
 
     def on_unmount(self) -> None:
+        self._collector.stop()
         # A first grouping of a large library runs for minutes in a process of its
         # own: closing the app ends it (it resumes next time) rather than wait for it.
         self.engine.stop_apart()

@@ -38,6 +38,7 @@ class _Loaded:
     article: Article
     matches: ArticleMatches
     related: list[Hit]
+    notes: list[Note] | None  # None: the notes could not be read here (see _load_notes)
 
 
 def _one_line(text: str) -> str:
@@ -62,6 +63,9 @@ class ArticleHeader(Static):
     DEFAULT_CSS = """
     ArticleHeader {
         height: auto;
+        /* Title, metadata, and the "inferred" line most articles have: one height for
+           most articles, so that showing the next one does not lay the screen out twice. */
+        min-height: 3;
         padding: 0 1;
         background: $panel;
         color: $foreground;
@@ -277,6 +281,7 @@ class ReaderScreen(WorkerScreen):
             query = self.query_text.strip()
             matches = self.engine.matches(article.id, query) if query else ArticleMatches()
             related = self.engine.related(article.id, RELATED_LIMIT)
+            notes = self._notes_of(article)
         except ArticleNotFound as exc:
             # Not a failure of the reader: the id is stale or wrong, and the answer is
             # shown in the view. Other errors go to the app's policy (``worker_failed``).
@@ -285,7 +290,22 @@ class ReaderScreen(WorkerScreen):
                 self.app.call_from_thread(self._show_error, message)
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, _Loaded(article, matches, related))
+            self.app.call_from_thread(self._show, _Loaded(article, matches, related, notes))
+
+    def _notes_of(self, article: Article) -> list[Note] | None:
+        """The article's notes found again in its text, read with the article so that
+        the reader is painted once; None if the notes cannot be read (the notes worker
+        then tries again and reports why)."""
+        from briefing.notes.store import NotesUnavailable
+
+        store = getattr(self.app, "notes_store", None)
+        if store is None:
+            return None
+        try:
+            notes: list[Note] = store().reanchor(article.id, article.body)
+        except NotesUnavailable:
+            return None
+        return notes
 
     def _show(self, loaded: _Loaded) -> None:
         """Fill the screen with what the worker found."""
@@ -308,7 +328,10 @@ class ReaderScreen(WorkerScreen):
         else:
             self._set_status("no hits" if self.query_text.strip() else "no query")
         self.refresh_bindings()
-        self._load_notes(article)
+        if loaded.notes is None:
+            self._load_notes(article)
+        else:
+            self._show_notes(article.id, loaded.notes)
         self._loaded()
 
     # -- notes -----------------------------------------------------------------------
@@ -386,7 +409,8 @@ class ReaderScreen(WorkerScreen):
 
     def _set_status(self, hits: str) -> None:
         status = untrusted(hits).stylize("bold") + Content(f"  {KEY_HINTS}")
-        self.query_one("#reader-status", Static).update(status)
+        # One line of fixed height: no layout (a layout repaints the whole screen).
+        self.query_one("#reader-status", Static).update(status, layout=False)
 
     @on(ArticleView.HitChanged)
     def _hit_changed(self, event: ArticleView.HitChanged) -> None:
