@@ -69,16 +69,22 @@ def match(searcher: Any, q: Any, allowed: set[int] | None, depth: int) -> Matche
             segment.score(q, scores, 1.0)
             # Segments follow one another: their numbers stay in order.
             found.extend(map(offset.__add__, ordered))
-            negated = -offset
-            best.extend(
-                heapq.nlargest(
-                    depth, zip(scores.values(), map(negated.__sub__, ordered), strict=True)
-                )
-            )
+            best.extend(_best(scores, depth, offset))
     except _Unsupported:
         return None
     top = tuple((score, -negated) for score, negated in heapq.nlargest(depth, best))
     return found, top
+
+
+def _best(scores: dict[int, float], depth: int, offset: int) -> list[tuple[float, int]]:
+    """The ``depth`` best of a segment's ``scores`` as ``(score, -(offset + docnum))``,
+    best first. The floor comes from the scores alone (no tuple per document), then
+    only the documents at or above it are ranked."""
+    negated = -offset
+    if len(scores) > 4 * depth:
+        floor = heapq.nlargest(depth, scores.values())[-1]
+        scores = {docnum: score for docnum, score in scores.items() if score >= floor}
+    return heapq.nlargest(depth, zip(scores.values(), map(negated.__sub__, scores), strict=True))
 
 
 def _prepare(q: Any, reader: Any) -> None:
@@ -306,23 +312,35 @@ class _Segment:
             return
         ids, weights = found
         field = self.reader.schema[fieldname]
-        if len(ids) <= len(scores):
-            pairs: Iterable[tuple[int, float]] = (
-                (d, w) for d, w in zip(ids, weights, strict=True) if d in scores
-            )
-        else:
-            by_doc = dict(zip(ids, weights, strict=True))
-            pairs = ((d, by_doc[d]) for d in scores if d in by_doc)
+        get = scores.get
         if not field.scorable:
-            for docnum, weight in pairs:
-                scores[docnum] += factor * weight
+            for docnum, weight in zip(ids, weights, strict=True):
+                score = get(docnum)
+                if score is not None:
+                    scores[docnum] = score + factor * weight
             return
         lengths = length_bytes(self.reader, fieldname)
+        if ids and ids[-1] >= len(lengths):
+            # As Whoosh: a document past the column's end has length byte 0.
+            lengths = bytes(lengths) + bytes(ids[-1] + 1 - len(lengths))
         norms = self.scores.norms(fieldname)
         top = self.scores.idf(fieldname, text) * (self.scores.k1 + 1)
-        for docnum, weight in pairs:
-            byte = lengths[docnum] if docnum < len(lengths) else 0
-            scores[docnum] += factor * (top * weight / (weight + norms[byte]))
+        # One pass, and the arithmetic inline: this loop is most of a common word's time.
+        if len(ids) <= len(scores):
+            for docnum, weight in zip(ids, weights, strict=True):
+                score = get(docnum)
+                if score is not None:
+                    scores[docnum] = score + factor * (
+                        top * weight / (weight + norms[lengths[docnum]])
+                    )
+        else:
+            weight_of = dict(zip(ids, weights, strict=True)).get
+            for docnum, score in scores.items():
+                weight = weight_of(docnum)
+                if weight is not None:
+                    scores[docnum] = score + factor * (
+                        top * weight / (weight + norms[lengths[docnum]])
+                    )
 
 
 class _AtomicSearcher:

@@ -198,6 +198,8 @@ TRICKY = [
     "Rockets hit the base; rockets, hit. Rockets   hit\n\nthe base: rockets-hit.",
     "Ba'ath party and the Ba’ath; Qur'an; ez-Zor al-al-Zor el- Zor",
     "gun control GUN-CONTROL gun_control gun.control guns controlled",
+    # Porter stems whose last letter the word has otherwise (e, i, l) and two-letter stems
+    "Hoping, hoped; ponies and a pony; relational, related; organization; sh, shutting.",
 ]
 SCAN_QUERIES = [
     "strikes",
@@ -218,6 +220,9 @@ SCAN_QUERIES = [
     "name:zor",
     "u.s",
     "title:strikes",
+    "hope pony",
+    "relational organization",
+    "sh shut",
 ]
 
 

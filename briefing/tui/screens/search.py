@@ -25,6 +25,7 @@ from briefing.tui.untrusted import untrusted
 from briefing.tui.widgets.facets import FacetPanel
 from briefing.tui.widgets.index_status import IndexStatus
 from briefing.tui.widgets.key_bar import KeyBar
+from briefing.tui.widgets.query_box import QueryBox
 from briefing.tui.widgets.result_list import ResultList
 
 # Hits fetched at a time: a screenful and more. Each hit's snippets are found in its
@@ -119,7 +120,7 @@ class SearchScreen(WorkerScreen):
         self._suggestion: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(
+        yield QueryBox(
             placeholder='Search every outlet… e.g. "Deir ez-Zor", strikes date:2024-02, '
             'source:"zero hedge"',
             id="query",
