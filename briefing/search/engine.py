@@ -297,8 +297,13 @@ class WhooshEngine:
         its memory.
         """
         from briefing import locations
+        from briefing.compare.story_store import SyncReport
         from briefing.index.pipeline import run_apart
 
+        if self._stories().fingerprint() == self._index_fingerprint():
+            # Up to date, as after most launches: no process to start (starting one,
+            # with its imports, took a second of the other core as the app opened).
+            return SyncReport()
         environ = (locations.HOME_ENV, "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME")
         timeout = self.store.lock_timeout
         report: SyncReport = run_apart(_sync_stories, self.library, timeout, environ=environ)

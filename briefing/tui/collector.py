@@ -9,8 +9,9 @@ a keystroke's results back by that long. So, while the app runs:
 - full collections are not started by allocation counts, but by :meth:`Collector.tick`
   once input has paused (or, during long busy spells, at least every
   ``LONGEST_GAP_SECONDS``); young collections stay as they were, and stay cheap;
-- what survives the first of them (the app as it is once up) is frozen
-  (``gc.freeze``): later collections skip it.
+- what exists at the first tick (the app as it is once up) is frozen (``gc.freeze``,
+  which costs nothing: no collection first, so the little garbage of start-up is kept):
+  later collections skip it.
 
 :meth:`Collector.stop` puts everything back (tests run many apps in one process).
 """
@@ -43,14 +44,13 @@ class Collector:
         return self._thresholds is not None
 
     def start(self) -> None:
-        """Take over full collections; the first tick after input pauses collects and
-        freezes what survives."""
+        """Take over full collections; the first tick freezes what exists then."""
         if self._thresholds is not None:
             return
         young, middle, _ = self._thresholds = gc.get_threshold()
         gc.set_threshold(young, middle, FULL_THRESHOLD)
         self._frozen = False
-        self._pending = True
+        self._last_collect = time.monotonic()
 
     def stop(self) -> None:
         """Give collection back to Python as it was."""
@@ -72,15 +72,16 @@ class Collector:
         is too long ago. Returns whether it collected."""
         if self._thresholds is None:
             return False
+        if not self._frozen:
+            gc.freeze()
+            self._frozen = True
+            return False
         now = time.monotonic()
         idle = self._pending and now - self._last_input >= IDLE_SECONDS
         overdue = now - self._last_collect >= LONGEST_GAP_SECONDS
         if not (idle or overdue):
             return False
         gc.collect()
-        if not self._frozen:
-            gc.freeze()
-            self._frozen = True
         self._pending = False
         self._last_collect = time.monotonic()
         return True

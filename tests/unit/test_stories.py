@@ -465,7 +465,9 @@ def test_engine_keeps_stories_beside_the_index_and_syncs_only_changes(
     assert sorted(len(s.article_ids) for s in again.stories()) == [2, 4]
 
 
-def test_the_app_groups_stories_in_a_process_of_its_own(tmp_path: Path) -> None:
+def test_the_app_groups_stories_in_a_process_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """sync_stories_apart: the same store as sync_stories, written by another process,
     which finds the library through the environment as it is now."""
     from briefing.index.library import load_library
@@ -488,4 +490,11 @@ def test_the_app_groups_stories_in_a_process_of_its_own(tmp_path: Path) -> None:
     report = engine.sync_stories_apart()
     assert (report.added, report.busy) == (6, False)
     assert sorted(len(s.article_ids) for s in engine.stories()) == [3, 3]
-    assert not engine.sync_stories_apart().changed  # nothing changed since
+    # Nothing changed since: no process is started to find that out.
+    from briefing.index import pipeline
+
+    def no_process(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a process was started for stories that are up to date")
+
+    monkeypatch.setattr(pipeline, "run_apart", no_process)
+    assert not engine.sync_stories_apart().changed

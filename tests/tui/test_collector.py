@@ -1,0 +1,98 @@
+"""The garbage collection policy: full collections between keystrokes, not during them."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from briefing.tui import collector as collector_module
+from briefing.tui.app import make_app
+from briefing.tui.collector import FULL_THRESHOLD, IDLE_SECONDS, LONGEST_GAP_SECONDS, Collector
+from tests.tui.helpers import settle
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(collector_module, "time", fake)
+    return fake
+
+
+@pytest.fixture
+def collections(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
+    done: list[float] = []
+    monkeypatch.setattr(collector_module.gc, "collect", lambda *a: done.append(1.0) or 0)
+    yield done
+
+
+def test_start_takes_over_full_collections_and_stop_gives_them_back(clock: Clock) -> None:
+    before = gc.get_threshold()
+    policy = Collector()
+    policy.start()
+    try:
+        assert gc.get_threshold() == (before[0], before[1], FULL_THRESHOLD)
+        assert gc.get_freeze_count() == 0
+        policy.tick()  # the first tick freezes what exists
+        assert gc.get_freeze_count() > 0
+    finally:
+        policy.stop()
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+    assert not policy.running
+
+
+def test_collects_once_input_has_paused(clock: Clock, collections: list[float]) -> None:
+    policy = Collector()
+    policy.start()
+    try:
+        policy.tick()  # freezes
+        policy.activity()
+        clock.now += IDLE_SECONDS / 2
+        assert not policy.tick()  # the user is typing
+        policy.activity()
+        clock.now += IDLE_SECONDS / 2
+        assert not policy.tick()
+        clock.now += IDLE_SECONDS
+        assert policy.tick()  # a pause
+        assert len(collections) == 1
+        clock.now += IDLE_SECONDS * 3
+        assert not policy.tick()  # nothing happened since
+        assert len(collections) == 1
+    finally:
+        policy.stop()
+
+
+def test_collects_at_least_every_longest_gap(clock: Clock, collections: list[float]) -> None:
+    policy = Collector()
+    policy.start()
+    try:
+        policy.tick()
+        for _ in range(int(LONGEST_GAP_SECONDS / 0.5) + 2):  # typing without a pause
+            policy.activity()
+            clock.now += 0.5
+            policy.tick()
+        assert len(collections) == 1
+    finally:
+        policy.stop()
+
+
+async def test_the_app_runs_the_policy_while_open_and_restores_python_after() -> None:
+    before = gc.get_threshold()
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert gc.get_threshold()[2] == FULL_THRESHOLD
+        app._collector._pending = False
+        await pilot.press("x")
+        assert app._collector._pending  # a key: no full collection until input pauses
+    assert gc.get_threshold() == before
