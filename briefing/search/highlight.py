@@ -17,6 +17,7 @@ analysis remains for analyzers of another shape, and is what the tests compare w
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
@@ -308,6 +309,18 @@ def _occurrences(text: str, needles: Iterable[str]) -> list[int]:
     return sorted(found)
 
 
+# Prefixes this short are looked for at word starts by a regular expression: str.find
+# would stop at every "s" of the text, and nearly all of them are inside words.
+_SHORT_PREFIX = 2
+
+
+@functools.lru_cache(maxsize=256)
+def _word_starts(prefixes: frozenset[str], char: str) -> re.Pattern[str]:
+    """Where one of ``prefixes`` starts a word (``char``: one character of a token)."""
+    alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    return re.compile(f"(?<!{char})(?=(?:{alternatives}))")
+
+
 def _kept(stem: str, rewrite: int) -> int:
     """How many first letters of ``stem`` every word with that stem starts with: all of
     a Porter stem but a last letter it may have rewritten (_STEM_REWRITTEN_ENDINGS). With
@@ -339,7 +352,12 @@ def _scan_text(
     tokens: list[_Token] = []
     pos = 0
     last_end = 0
-    for start in _occurrences(lowered, prefixes):
+    if min(map(len, prefixes)) <= _SHORT_PREFIX:
+        pattern = _word_starts(frozenset(prefixes), char.pattern)
+        starts: Iterable[int] = (m.start() for m in pattern.finditer(lowered))
+    else:
+        starts = _occurrences(lowered, prefixes)
+    for start in starts:
         if start < last_end:
             continue  # inside the last token
         if start and char.match(text, start - 1):

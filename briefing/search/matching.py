@@ -16,7 +16,9 @@ NOT are known, which is everything the search box's parser makes.
 from __future__ import annotations
 
 import heapq
+import threading
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -32,6 +34,51 @@ from briefing.search.query import is_expansion
 __all__ = ["Matched", "match"]
 
 Matched = tuple[array, tuple[tuple[float, int], ...]]  # type: ignore[type-arg]
+
+# How many postings (8 bytes each) the decoded words of recent searches may hold.
+POSTINGS_CACHE_SIZE = 2_000_000
+
+
+class _PostingsCache:
+    """The decoded postings of the words recent searches read, by segment and word, the
+    least recently used dropped first. Typing "space shuttle" reads "space" again at
+    every key after the space, and a common word (20,000 postings) takes longer to
+    decode than the rest of its search. A segment never changes once written (its
+    deletions are applied after), so an entry stays right for as long as it exists."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[str, str, Any], tuple[Any, Any]] = OrderedDict()
+        self._held = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, Any]) -> tuple[Any, Any] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str, Any], postings: tuple[Any, Any]) -> None:
+        count = len(postings[0])
+        if count > self.size // 4:
+            return  # one word may not push everything else out
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = postings
+            self._held += count
+            while self._held > self.size:
+                _, dropped = self._entries.popitem(last=False)
+                self._held -= len(dropped[0])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._held = 0
+
+
+_POSTINGS = _PostingsCache(POSTINGS_CACHE_SIZE)
 
 
 class _Unsupported(Exception):
@@ -144,6 +191,9 @@ class _Segment:
         self.reader = reader
         self.top = top  # the whole index's reader, which wildcards are expanded on
         self.scores = scores
+        # (None for a reader of no segment: its postings are not shared)
+        segment = reader.segment() if hasattr(reader, "segment") else None
+        self.segment_id: str | None = None if segment is None else segment.segment_id()
         self._postings: dict[tuple[str, str], tuple[Any, Any] | None] = {}
         self._sets: dict[tuple[str, str], set[int]] = {}
         self._everything: set[int] | None = None
@@ -200,10 +250,14 @@ class _Segment:
         key = (fieldname, text)
         if key in self._postings:
             return self._postings[key]
-        found = None
-        matcher = self._raw_matcher(fieldname, text)
-        if matcher is not None:
-            found = block_postings(matcher)
+        shared = None if self.segment_id is None else (self.segment_id, fieldname, text)
+        found = None if shared is None else _POSTINGS.get(shared)
+        if found is None:
+            matcher = self._raw_matcher(fieldname, text)
+            if matcher is not None:
+                found = block_postings(matcher)
+                if shared is not None:
+                    _POSTINGS.put(shared, found)
         self._postings[key] = found
         return found
 

@@ -68,21 +68,24 @@ async def test_a_search_during_the_first_build_answers_at_once_and_then_finds_al
 
     monkeypatch.setattr(pipeline_module, "ingest_file", held_ingest)
     app = make_app(path=folder)
-    async with app.run_test(size=SIZE) as pilot:
-        # Waited for off the event loop, which must go on running the app.
-        assert await asyncio.get_running_loop().run_in_executor(None, started.wait, 30)
-        screen = await _search(app, pilot, "zeppelin")
-        assert "0 hits" in _status(screen)
-        messages = [str(n.message) for n in app._notifications]
-        assert not [m for m in messages if "busy" in m], messages
-        release.set()
-        await settle(app, pilot)
-        screen = await _search(app, pilot, "zeppelin")
-        assert screen.query_one(ResultList).total == 40
-        assert "40 hits" in _status(screen)
-        messages = [str(n.message) for n in app._notifications]
-        assert not [m for m in messages if "busy" in m or "rror" in m], messages
-        assert app.is_running
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            # Waited for off the event loop, which must go on running the app.
+            assert await asyncio.get_running_loop().run_in_executor(None, started.wait, 30)
+            screen = await _search(app, pilot, "zeppelin")
+            assert "0 hits" in _status(screen)
+            messages = [str(n.message) for n in app._notifications]
+            assert not [m for m in messages if "busy" in m], messages
+            release.set()
+            await settle(app, pilot)
+            screen = await _search(app, pilot, "zeppelin")
+            assert screen.query_one(ResultList).total == 40
+            assert "40 hits" in _status(screen)
+            messages = [str(n.message) for n in app._notifications]
+            assert not [m for m in messages if "busy" in m or "rror" in m], messages
+            assert app.is_running
+    finally:
+        release.set()  # a failure above must not leave the build waiting (and the run)
 
 
 async def test_a_refresh_for_a_changed_library_keeps_the_selected_article(
