@@ -151,7 +151,14 @@ async def probe(args: argparse.Namespace, t0: float) -> dict[str, Any]:
                 await pilot.press("enter")
                 # The reader fills itself in, then the app shows it: painted means the
                 # first frame of the filled-in reader written to the terminal.
-                await _wait(lambda b=before: read.count > b)  # type: ignore[misc]
+                try:
+                    await _wait(lambda b=before: read.count > b)  # type: ignore[misc]
+                except TimeoutError:
+                    print(
+                        f"DEBUG screen={app.screen!r} pending={PENDING!r} count={read.count}",
+                        file=sys.stderr,
+                    )
+                    raise
                 assert read.at is not None
                 opens.append(read.at - pressed)
                 await pilot.press("escape")

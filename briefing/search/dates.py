@@ -181,18 +181,28 @@ def _leaves(reader: Any) -> list[tuple[Any, int]]:
 
 def newest_first(reader: Any) -> list[int]:
     """Every live document of ``reader``, newest first (by date, then document
-    number), undated ones last: from the date columns, without Whoosh's sort."""
-    keyed: list[tuple[int, int]] = []
+    number), undated ones last: from the date columns, without Whoosh's sort.
+
+    One sort key per document, by list comprehension, and a stable sort of the
+    document numbers (already in order) by it: a tuple per document took 70 ms at
+    42,000 articles, as the app opened.
+    """
+    keys: list[int] = []  # by document number over the whole reader
+    live: list[int] = []
     for sub, offset in _leaves(reader):
         dates = _segment_dates(sub)
-        deletions = sub.has_deletions()
         count = sub.doc_count_all()
-        for docnum in range(count):
-            if deletions and sub.is_deleted(docnum):
-                continue
-            value = dates.values[docnum] if dates is not None else None
+        if dates is None:
+            keys.extend([1] * count)
+        else:
             # Undated: the column's "missing" value; sorted after every date.
-            dated = dates is not None and value != dates.missing
-            keyed.append((-value if dated else 1, offset + docnum))  # type: ignore[operator]
-    keyed.sort()
-    return [docnum for _, docnum in keyed]
+            undated = dates.missing
+            keys.extend([1 if value == undated else -value for value in dates.values[:count]])
+        numbers = range(offset, offset + count)
+        if sub.has_deletions():
+            deleted = sub.deleted_docs_set
+            live.extend(n for n in numbers if n - offset not in deleted)
+        else:
+            live.extend(numbers)
+    live.sort(key=keys.__getitem__)
+    return live

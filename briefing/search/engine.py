@@ -60,6 +60,10 @@ class Engine(Protocol):
         """A "did you mean" for a query that matches nothing."""
         ...
 
+    def warm_up(self) -> None:
+        """Read ahead what the first searches need (the app, once its first results show)."""
+        ...
+
     def related(self, article_id: str, limit: int = 10) -> list[Hit]:
         """Articles like this one, other outlets first."""
         ...
@@ -151,6 +155,10 @@ class WhooshEngine:
     def suggestion(self, query: str) -> str | None:
         """A "did you mean" for a query that matches nothing (None: none found)."""
         return self._read(lambda: searcher.suggestion(self.store.shared(), query))
+
+    def warm_up(self) -> None:
+        """Read every article's facet values ahead of the first searches of many matches."""
+        self._read(lambda: searcher.warm_up(self.store.shared()))
 
     def related(self, article_id: str, limit: int = 10) -> list[Hit]:
         """Related coverage: the article's story (other outlets first), then more like it.

@@ -32,6 +32,7 @@ from briefing.search.prepared import (
     ranked,
     remember,
 )
+from briefing.search.prepared import warm_up as prepared_warm_up
 from briefing.search.query import MAX_EXPANSIONS, MAX_QUERY_CHARS, OPERATORS
 
 __all__ = [
@@ -183,6 +184,12 @@ def article_matches(ix: Any, query: str, article_id: str) -> ArticleMatches:
             )
             spans.append(tuple((m.start, m.end) for m in found.matches))
     return ArticleMatches(title=spans[0], body=spans[1])
+
+
+def warm_up(ix: Any) -> None:
+    """Read ahead what the first searches would (see :func:`prepared.warm_up`)."""
+    with ix.searcher() as searcher:
+        prepared_warm_up(searcher)
 
 
 def facets(ix: Any, query: str, filters: Filters = NO_FILTERS) -> dict[str, dict[str, int]]:

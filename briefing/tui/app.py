@@ -48,7 +48,8 @@ if TYPE_CHECKING:  # imported when first used: launch imports only the search sc
     from briefing.tui.screens.note_editor import NoteDraft
     from briefing.tui.screens.reader import ReaderScreen
 
-# Imported in the background once the search screen is up (see _warm_imports).
+# Imported in the background at the first pause in the user's input after launch (see
+# _warm_imports): imported while the first query was typed, they held its keys back.
 _LATER_MODULES = (
     "briefing.tui.screens.reader",
     "briefing.notes.store",
@@ -56,9 +57,8 @@ _LATER_MODULES = (
     "briefing.tui.screens.note_editor",
     "rapidfuzz.fuzz",
 )
-WARM_IMPORTS_SECONDS = 0.5
 _USER_ACTIONS = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
-COLLECT_CHECK_SECONDS = 0.5  # how often the garbage collection policy looks (collector.py)
+IDLE_CHECK_SECONDS = 0.5  # how often the app looks for a pause in input (collector.py)
 
 DEFAULT_THEME = "briefing-dark"
 BATCH_REFRESH_SECONDS = 0.5
@@ -133,14 +133,23 @@ class BriefingApp(App[None]):
         self.push_screen(SearchScreen(self.engine, hint=self.hint))
         if self.update_on_start:
             self.update_library()
-        self.set_timer(WARM_IMPORTS_SECONDS, self._warm_imports)
         self._collector.start()
-        self.set_interval(COLLECT_CHECK_SECONDS, self._collector.tick)
+        self._warmed = False
+        self.set_interval(IDLE_CHECK_SECONDS, self._idle_tick)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, _USER_ACTIONS):
             self._collector.activity()  # no full garbage collection while the user acts
         await super().on_event(event)
+
+    def _idle_tick(self) -> None:
+        """Work that waits for a pause in the user's input: the later imports, once,
+        then full garbage collections (collector.py)."""
+        if not self._warmed and self._collector.idle():
+            self._warmed = True
+            self._warm_imports()
+            return
+        self._collector.tick()
 
     @work(thread=True, group="imports", name="loading the reader", exit_on_error=False)
     def _warm_imports(self) -> None:

@@ -67,6 +67,10 @@ class Collector:
         self._last_input = time.monotonic()
         self._pending = True
 
+    def idle(self) -> bool:
+        """Whether there has been no input for IDLE_SECONDS (or since start)."""
+        return time.monotonic() - self._last_input >= IDLE_SECONDS
+
     def tick(self) -> bool:
         """Collect if input has paused since the last activity, or if the last collection
         is too long ago. Returns whether it collected."""
@@ -77,7 +81,7 @@ class Collector:
             self._frozen = True
             return False
         now = time.monotonic()
-        idle = self._pending and now - self._last_input >= IDLE_SECONDS
+        idle = self._pending and self.idle()
         overdue = now - self._last_collect >= LONGEST_GAP_SECONDS
         if not (idle or overdue):
             return False

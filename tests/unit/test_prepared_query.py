@@ -187,6 +187,40 @@ def test_browse_facets_count_every_article(lang_ix: Any) -> None:
     assert sum(result.facets["month"].values()) == len(LANG_ARTICLES) - 1  # one undated
 
 
+def test_browse_facets_from_the_lexicon_are_every_articles_values(tmp_path: Path) -> None:
+    """The empty query on an index without deletions counts values by their document
+    frequencies; with a deletion, every live document's value is read (a document
+    frequency still counts the deleted one)."""
+    ix = make_index(tmp_path, LANG_ARTICLES)
+    with ix.searcher() as searcher:
+        state = prepared_module._state(searcher)
+        every = prepared_module._every(searcher, None)
+        whole = prepared_module._whole_facets(searcher)
+        assert whole == prepared_module._facets(searcher, state, every)
+        assert sum(whole["source"].values()) == len(LANG_ARTICLES)
+    writer = ix.writer()
+    writer.delete_by_term("id", LANG_ARTICLES[0].id)
+    writer.commit()
+    result = search(ix, "")
+    assert result.total == len(LANG_ARTICLES) - 1
+    assert sum(result.facets["source"].values()) == len(LANG_ARTICLES) - 1
+
+
+def test_warm_up_reads_the_facet_values_ahead_and_counts_the_same(tmp_path: Path) -> None:
+    empty = make_index(tmp_path / "empty", [])
+    with empty.searcher() as searcher:
+        prepared_module.warm_up(searcher)  # nothing to read, and no error
+    ix = make_index(tmp_path / "lang", LANG_ARTICLES)
+    cold = search(ix, "rockets OR storm")
+    with ix.searcher() as searcher:
+        state = prepared_module._state(searcher)
+        assert not state.ordinals
+        prepared_module.warm_up(searcher)
+        assert set(state.ordinals) == set(prepared_module._FACET_FIELDS.values())
+        warm = prepared_module.prepare(searcher, "rockets OR storm")
+        assert warm.facets == cold.facets
+
+
 # -- The highlighter's scan ------------------------------------------------------------------
 
 TRICKY = [

@@ -118,6 +118,7 @@ class SearchScreen(WorkerScreen):
         self._closing = False
         self._keep_selection = False
         self._suggestion: str | None = None
+        self._warmed = False
 
     def compose(self) -> ComposeResult:
         yield QueryBox(
@@ -260,6 +261,11 @@ class SearchScreen(WorkerScreen):
         if worker.is_cancelled:
             return
         self.app.call_from_thread(self._show, generation, result, facets)
+        if not self._warmed:
+            # Once the first results are up: every article's facet values, read now
+            # rather than during the first query typed with many matches.
+            self._warmed = True
+            self.engine.warm_up()
         if result.total or not query.strip():
             return
         with self._request_lock:
