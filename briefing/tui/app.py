@@ -118,6 +118,7 @@ class BriefingApp(App[None]):
         self.update_on_start = update_on_start
         self.hint = hint
         self._reader: ReaderScreen | None = None
+        self._reader_timer: Timer | None = None
         self._commits_seen = 0
         self._batch_timer: Timer | None = None
         self._notes: NoteStore | None = None
@@ -242,13 +243,23 @@ class BriefingApp(App[None]):
             # The kept reader loads the article first and is shown when it has it (or
             # after READER_WAIT_SECONDS with "Loading…"): one paint instead of two.
             reader = screen
+            shown = False
 
             def show() -> None:
+                # Once per open, whichever comes first: the article or the wait's end.
+                # (The wait's end once pushed the reader back after the user had left it.)
+                nonlocal shown
+                if shown:
+                    return
+                shown = True
+                timer.stop()
                 if reader not in self.screen_stack and self._reader is reader:
                     self._show_reader(reader, related)
 
+            if self._reader_timer is not None:
+                self._reader_timer.stop()  # an older open's wait: this open replaces it
+            timer = self._reader_timer = self.set_timer(READER_WAIT_SECONDS, show)
             reader.show(article_id, query, on_loaded=show)
-            self.set_timer(READER_WAIT_SECONDS, show)
             return
         self._show_reader(screen, related)
 

@@ -523,3 +523,31 @@ async def test_arrows_move_by_sentence_once_one_is_selected() -> None:
         await pilot.press("shift+down")
         extended = view.selection
         assert extended is not None and extended[0] == first[0] and extended[1] == second[1]
+
+
+async def test_leaving_the_reader_at_once_is_not_undone_by_its_wait() -> None:
+    """The kept reader is shown when its article has loaded or after
+    READER_WAIT_SECONDS, whichever comes first, once: leaving it straight away must
+    not bring it back when the wait ends."""
+    import asyncio
+
+    from briefing.tui.app import READER_WAIT_SECONDS, make_app
+    from briefing.tui.screens.search import SearchScreen
+    from tests.tui.helpers import settle
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_article(app.engine.resolve("003"))  # the first open makes the kept reader
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        for article in ("004", "002", "001"):
+            app.open_article(app.engine.resolve(article))
+            while not isinstance(app.screen, ReaderScreen):  # shown when loaded, soon
+                await asyncio.sleep(0.005)
+            await pilot.press("escape")
+            assert isinstance(app.screen, SearchScreen)
+            await asyncio.sleep(READER_WAIT_SECONDS * 2)
+            await pilot.pause()
+            assert isinstance(app.screen, SearchScreen), article
