@@ -11,6 +11,7 @@ import calendar
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -32,10 +33,11 @@ from briefing.index.library import (
 )
 from briefing.index.store import IndexBusy, IndexUnavailable, IngestReport, Progress
 from briefing.notes.model import CONFIDENCES, KINDS, Note
-from briefing.search.engine import ArticleNotFound, WhooshEngine
+from briefing.search.engine import INLINE_STORY_ARTICLES, ArticleNotFound, WhooshEngine
 from briefing.search.model import Filters, Hit, SearchResult, Snippet
 
 if TYPE_CHECKING:
+    from briefing.compare.story_store import SyncReport
     from briefing.notes.store import NoteStore
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -83,10 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="add folders or files to the library and (re)index it",
         description="Add folders or files to the library, then index what is new, changed "
-        "or deleted. With no PATH, re-index the library's folders.",
+        "or deleted, and group the articles into stories (a large update's in the "
+        "background). With no PATH, re-index the library's folders.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", type=Path)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--no-stories",
+        action="store_true",
+        help="leave grouping stories to later (`briefing stories`, `related` or the app)",
+    )
 
     p = sub.add_parser(
         "search",
@@ -132,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
         "stories", parents=[common], help="the library's articles grouped into events"
     )
     p.add_argument("--json", action="store_true")
+    # Internal: what `briefing index` and `related` start in the background.
+    p.add_argument("--update-only", action="store_true", help=argparse.SUPPRESS)
 
     p = sub.add_parser("sources", parents=[common], help="the outlets and their article counts")
     p.add_argument("--json", action="store_true")
@@ -292,6 +302,8 @@ def _cmd_index(args: argparse.Namespace, name: str) -> int:
         _print_json({"library": name, **report.to_json()})
     else:
         _print_report(name, report, [e.path for e in added])
+    if not args.no_stories:
+        _group_stories(engine, name, engine.sync_stories(limit=INLINE_STORY_ARTICLES))
     return EXIT_OK
 
 
@@ -356,6 +368,8 @@ def _cmd_related(args: argparse.Namespace, name: str) -> int:
     engine = _engine(name)
     article_id = engine.resolve(args.id)
     hits = engine.related(article_id, limit=args.limit)
+    if engine.stories_report is not None:
+        _group_stories(engine, name, engine.stories_report)
     if args.json:
         _print_json({"id": article_id, "related": [_hit_json(h) for h in hits]})
         return EXIT_OK
@@ -385,7 +399,21 @@ def _cmd_compare(args: argparse.Namespace, name: str) -> int:
 
 
 def _cmd_stories(args: argparse.Namespace, name: str) -> int:
-    stories = _engine(name).stories()
+    engine = _engine(name)
+    if args.update_only:
+        # Started by _group_stories, detached: out of the way of what the user runs.
+        os.nice(10)
+        engine.sync_stories()
+        return EXIT_OK
+
+    def waiting() -> None:
+        print(
+            "briefing: waiting for the stories being grouped in the background…",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    stories = engine.stories(waiting)
     if args.json:
         _print_json(
             {
@@ -584,6 +612,38 @@ def _engine(name: str) -> WhooshEngine:
     engine = WhooshEngine(library)
     _ENGINES.append(engine)
     return engine
+
+
+def _group_stories(engine: WhooshEngine, name: str, report: SyncReport) -> None:
+    """Group what a story update left undone in a process of its own, detached.
+
+    A command that must answer at once (``index``, ``related``) groups a few hundred
+    articles itself; the first grouping of a large library takes minutes, so it goes
+    on in the background at a lower priority, and ``briefing stories`` waits for it.
+    """
+    if report.busy:
+        print("briefing: note: stories are being grouped in the background", file=sys.stderr)
+        return
+    if not report.deferred:
+        return
+    command = [sys.executable, "-m", "briefing", "stories", "--library", name, "--update-only"]
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # not ended by a Ctrl-C meant for this command
+    )
+    _BACKGROUND.append(process)
+    print(
+        f"briefing: note: grouping {report.deferred:,} articles into stories in the "
+        "background; related coverage shows similar articles meanwhile",
+        file=sys.stderr,
+    )
+
+
+_BACKGROUND: list[subprocess.Popen[bytes]] = []
+"""Story groupings this command started (kept: a test may wait for them)."""
 
 
 def _print_engine_notices() -> None:

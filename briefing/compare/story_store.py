@@ -97,6 +97,7 @@ class SyncReport:
     assigned: int = 0
     rebuilt: str | None = None
     busy: bool = False
+    deferred: int = 0  # articles left for a later update (more than its ``limit``)
 
     @property
     def changed(self) -> bool:
@@ -222,7 +223,14 @@ class StoryStore:
 
     # -- updating --------------------------------------------------------------------
 
-    def sync(self, current: Mapping[str, str], fetch: Fetch, fingerprint: str = "") -> SyncReport:
+    def sync(
+        self,
+        current: Mapping[str, str],
+        fetch: Fetch,
+        fingerprint: str = "",
+        limit: int | None = None,
+        wait: Callable[[], None] | None = None,
+    ) -> SyncReport:
         """Bring the store up to date with the index's articles.
 
         Args:
@@ -230,33 +238,54 @@ class StoryStore:
             fetch: Reads articles from the index by id.
             fingerprint: What identifies this index state; recorded when the update
                 completes, so that :meth:`fingerprint` can tell nothing changed.
+            limit: Do nothing when more articles than this are to be added, removed
+                or grouped (``deferred`` says how many): for a command that must
+                answer at once, with the work left to a process of its own.
+            wait: When another process is updating the store, called once, and then
+                its update is waited for (and finished, if it stopped short); without
+                it, such a call returns at once as ``busy``.
 
         Returns:
-            The work done; ``busy`` when another process is updating the store.
+            The work done.
         """
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with _try_lock(self.lock_path) as locked:
+        with _try_lock(self.lock_path, wait) as locked:
             if not locked:
                 return SyncReport(busy=True)
             try:
-                return self._sync(current, fetch, fingerprint)
+                return self._sync(current, fetch, fingerprint, limit)
             except sqlite3.OperationalError:
                 raise  # locked, disk full, read-only: not damage
             except sqlite3.DatabaseError as exc:
                 # Damaged mid-way (the open check passed): start afresh, once.
                 self._remove_files()
-                report = self._sync(current, fetch, fingerprint)
+                report = self._sync(current, fetch, fingerprint, limit)
                 why = f"the story store was damaged ({exc}); rebuilt"
                 return SyncReport(
-                    report.added, report.removed, report.vectorised, report.assigned, why
+                    report.added,
+                    report.removed,
+                    report.vectorised,
+                    report.assigned,
+                    why,
+                    deferred=report.deferred,
                 )
 
-    def _sync(self, current: Mapping[str, str], fetch: Fetch, fingerprint: str) -> SyncReport:
+    def _sync(
+        self, current: Mapping[str, str], fetch: Fetch, fingerprint: str, limit: int | None
+    ) -> SyncReport:
         db, rebuilt = self._writer()
         with contextlib.closing(db):
             stored = dict(db.execute("SELECT id, hash FROM articles"))
             leaving = [i for i, h in stored.items() if current.get(i) != h]
             coming = sorted(i for i, h in current.items() if stored.get(i) != h)
+            if limit is not None:
+                # What a killed update left undone counts too.
+                (left,) = db.execute(
+                    "SELECT COUNT(*) FROM articles WHERE vectors IS NULL OR story IS NULL"
+                ).fetchone()
+                pending = len(leaving) + len(coming) + int(left)
+                if pending > limit:
+                    return SyncReport(rebuilt=rebuilt, deferred=pending)
             removed = _remove(db, leaving)
             added = _add(db, coming, current, fetch)
             _refresh(db, int(db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]))
@@ -662,15 +691,22 @@ def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
 
 
 @contextlib.contextmanager
-def _try_lock(path: Path) -> Iterator[bool]:
-    """Hold the store's update lock if free; yield whether it is held."""
+def _try_lock(path: Path, wait: Callable[[], None] | None = None) -> Iterator[bool]:
+    """Hold the store's update lock; yield whether it is held.
+
+    A lock held by another process: without ``wait``, yield False at once; with it,
+    call ``wait`` and block until that process is done (Ctrl-C still interrupts).
+    """
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            yield False
-            return
+            if wait is None:
+                yield False
+                return
+            wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield True
         finally:

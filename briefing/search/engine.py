@@ -32,6 +32,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# At most this many articles to add, remove or group are done by a read that must
+# answer at once (``related``): a few hundred take about a second; more are left to a
+# process of their own (the CLI starts one: see briefing.cli).
+INLINE_STORY_ARTICLES = 200
+
 
 class ArticleNotFound(Exception):
     """No article, or more than one, answers to the id the user gave (one-line message)."""
@@ -92,11 +97,13 @@ class Engine(Protocol):
         """Two to four articles side by side: aligned passages and grouped facts."""
         ...
 
-    def stories(self) -> list[Story]:
+    def stories(self, waiting: Callable[[], None] | None = None) -> list[Story]:
         """The library's articles grouped into events."""
         ...
 
-    def sync_stories(self) -> SyncReport:
+    def sync_stories(
+        self, limit: int | None = None, wait: Callable[[], None] | None = None
+    ) -> SyncReport:
         """Bring the stories up to date with the index (cheap when nothing changed)."""
         ...
 
@@ -118,6 +125,8 @@ class WhooshEngine:
         self.library = library
         self.store = IndexStore(library, lock_timeout=lock_timeout, build_on_open=build_on_open)
         self._story_store: StoryStore | None = None
+        # What the last read's own story update did (the CLI's reads update first).
+        self.stories_report: SyncReport | None = None
 
     def update(self, progress: ProgressCallback | None = None) -> IngestReport:
         """Index new and changed articles, drop deleted ones (one writer at a time)."""
@@ -167,7 +176,9 @@ class WhooshEngine:
         """
         from briefing.compare.stories import related_in_story
 
-        self._sync_stories_on_read()
+        # Only a small update here: a large one would keep the answer waiting for
+        # seconds or minutes (``stories_report.deferred`` tells the caller).
+        self._sync_stories_on_read(limit=INLINE_STORY_ARTICLES)
         stories = self._stories()
         found = stories.story_of(article_id)
         in_story = related_in_story([found[0]], article_id, found[1]) if found else []
@@ -274,14 +285,27 @@ class WhooshEngine:
                 idf[word] = math.log((total + 1) / (df + 0.5))
         return idf
 
-    def stories(self) -> list[Story]:
-        """The library's articles grouped into events, read from the story store."""
-        self._sync_stories_on_read()
+    def stories(self, waiting: Callable[[], None] | None = None) -> list[Story]:
+        """The library's articles grouped into events, read from the story store.
+
+        Args:
+            waiting: Called before waiting for another process that is grouping them.
+        """
+        self._sync_stories_on_read(wait=waiting or (lambda: None))
         return self._stories().stories()
 
-    def sync_stories(self) -> SyncReport:
+    def sync_stories(
+        self, limit: int | None = None, wait: Callable[[], None] | None = None
+    ) -> SyncReport:
         """Bring the story store up to date with the index: only what changed is redone,
-        and when nothing did, this costs a few file stats and one small read."""
+        and when nothing did, this costs a few file stats and one small read.
+
+        Args:
+            limit: Leave more than this many articles to do to a later update (the
+                report's ``deferred``).
+            wait: Wait for another process's update, calling this first; without it,
+                the report says ``busy``.
+        """
         from briefing.compare.story_store import SyncReport
 
         store = self._stories()
@@ -295,7 +319,7 @@ class WhooshEngine:
         current = self._indexed_hashes()
         if current is None:
             return SyncReport()
-        return store.sync(current, self._fetch, fingerprint)
+        return store.sync(current, self._fetch, fingerprint, limit=limit, wait=wait)
 
     def sync_stories_apart(self) -> SyncReport:
         """:meth:`sync_stories` in a process of its own, at a lower priority.
@@ -330,12 +354,14 @@ class WhooshEngine:
             self._story_store = StoryStore(self.library.directory / STORE_FILE)
         return self._story_store
 
-    def _sync_stories_on_read(self) -> None:
+    def _sync_stories_on_read(
+        self, limit: int | None = None, wait: Callable[[], None] | None = None
+    ) -> None:
         # The CLI brings the stories up to date when it reads them, as it builds a
         # missing index; the app (build_on_open False) leaves that to its worker, so a
         # reader never waits on a large update.
         if self.store.build_on_open:
-            self.sync_stories()
+            self.stories_report = self.sync_stories(limit=limit, wait=wait)
 
     def _index_fingerprint(self) -> str:
         """What changes whenever the indexed articles may have: the index's commit

@@ -387,6 +387,45 @@ def test_store_does_no_work_when_nothing_changed(tmp_path: Path) -> None:
     assert index.reads == reads
 
 
+def test_store_leaves_a_large_update_to_later_and_waits_for_another_process(
+    tmp_path: Path,
+) -> None:
+    import fcntl
+    import threading
+
+    index = _Index(_events())
+    store = StoryStore(tmp_path / "stories.sqlite3")
+    # More to do than the limit: nothing is read or grouped, and the caller is told.
+    report = store.sync(index.hashes(), index.fetch, "gen-1", limit=5)
+    assert report.deferred == 6 and not report.changed
+    assert index.reads == 0 and store.stories() == [] and store.fingerprint() is None
+    # Within the limit: done.
+    assert store.sync(index.hashes(), index.fetch, "gen-1", limit=6).added == 6
+    del index.by_id["t/q2"]
+    # Another process holds the update lock: busy at once without ``wait``...
+    holder = os.open(store.lock_path, os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        assert store.sync(index.hashes(), index.fetch, "gen-2") == SyncReport(busy=True)
+        # ... with it, told once, then the update waits for the lock and runs.
+        told = threading.Event()
+        reports: list[SyncReport] = []
+        waiter = threading.Thread(
+            target=lambda: reports.append(
+                store.sync(index.hashes(), index.fetch, "gen-2", wait=told.set)
+            )
+        )
+        waiter.start()
+        assert told.wait(30)
+        assert not reports  # still waiting while the lock is held
+    finally:
+        fcntl.flock(holder, fcntl.LOCK_UN)
+        os.close(holder)
+    waiter.join(30)
+    assert reports and reports[0].removed == 1
+    assert store.fingerprint() == "gen-2"
+
+
 @pytest.mark.parametrize("damage", ["garbage", "other version", "missing"])
 def test_store_damaged_or_missing_is_rebuilt(tmp_path: Path, damage: str) -> None:
     index = _Index(_events())
@@ -502,3 +541,52 @@ def test_the_app_groups_stories_in_a_process_of_its_own(
 
     monkeypatch.setattr(pipeline, "run_apart", no_process)
     assert not engine.sync_stories_apart().changed
+
+
+def test_the_cli_groups_a_large_update_in_the_background(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`briefing index` and `related` answer at once: more articles than the inline
+    limit are grouped by a detached `briefing stories --update-only`, which a later
+    `briefing stories` would wait for."""
+    from briefing import cli
+    from briefing.index.library import load_library
+    from briefing.search import engine as engine_module
+    from briefing.search.engine import WhooshEngine
+    from tests.conftest import write_files
+
+    news = write_files(
+        tmp_path / "news",
+        {
+            **{f"q{i}.txt": f"{title}\n\n{body}\n" for i, (title, body) in enumerate(_QUAKE)},
+            **{f"r{i}.txt": f"{title}\n\n{body}\n" for i, (title, body) in enumerate(_RATES)},
+        },
+    )
+    monkeypatch.setattr(cli, "INLINE_STORY_ARTICLES", 5)
+    monkeypatch.setattr(engine_module, "INLINE_STORY_ARTICLES", 5)
+    before = len(cli._BACKGROUND)
+    assert cli.main(["index", str(news), "--library", "bg"]) == 0
+    assert "grouping 6 articles into stories in the background" in capsys.readouterr().err
+    background = cli._BACKGROUND[-1]
+    engine = WhooshEngine(load_library("bg"))
+    quake = next(i for i in engine.store.ids() if i.endswith("q0.txt"))
+    # Related coverage answers meanwhile (whatever the grouping has reached).
+    assert cli.main(["related", quake, "--library", "bg", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == quake
+    # (``related`` may have started one more, had the first not taken the lock yet:
+    # that one finds nothing to do.)
+    assert all(p.wait(60) == 0 for p in cli._BACKGROUND[before:])
+    assert background.returncode == 0
+    # The background process did the grouping: nothing is left to do here.
+    assert not engine.sync_stories().changed
+    assert cli.main(["stories", "--library", "bg", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert sorted(len(s["articles"]) for s in json.loads(out)["stories"]) == [3, 3]
+    assert "waiting" not in err
+    # Within the limit, `index` groups itself and starts nothing.
+    (news / "q9.txt").write_text("Quake aftershock\n\nAn aftershock hit the coast.\n")
+    started = len(cli._BACKGROUND)
+    assert cli.main(["index", "--library", "bg"]) == 0
+    assert "background" not in capsys.readouterr().err
+    assert len(cli._BACKGROUND) == started
+    assert not engine.sync_stories().changed
