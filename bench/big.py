@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from buildwatch import SAMPLE_SECONDS, BuildRun, read_commit, watch_build
+from buildwatch import SAMPLE_SECONDS, BuildRun, live_figures, read_commit, watch_build
 from common import (
     BENCH,
     CORPORA,
@@ -125,16 +125,7 @@ def build_figures(run: BuildRun, bare: float) -> list[Figure]:
             )
     if run.first_commit is not None:
         figures.append(Figure("build, start to first commit", run.first_commit, "s", at_most=2.0))
-    if run.longest_gap is not None:
-        figures.append(
-            Figure(
-                "build, longest gap between commits",
-                run.longest_gap,
-                "s",
-                at_most=5.0,
-                note="“every few seconds” read as ≤ 5 s",
-            )
-        )
+    figures += live_figures(run, at_most=5.0)
     segments = run.final_segments()
     if segments is not None:
         figures.append(Figure("segments right after the build", segments, "count"))

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common import tree_rss_mb
+from common import Figure, tree_rss_mb
 
 SAMPLE_SECONDS = 0.25
 POLL_SECONDS = 0.1
@@ -53,13 +53,33 @@ class BuildRun:
         return None if first is None else first.at
 
     @property
-    def longest_gap(self) -> float | None:
-        """The longest time between two commits holding articles (or the end of the build)."""
-        times = [c.at for c in self.commits if c.docs > 0]
-        if not times:
+    def all_searchable(self) -> float | None:
+        """Seconds from the start to the first commit holding every article; what the
+        build does after it (merging segments) changes no search's results."""
+        final = max((c.docs for c in self.commits), default=0)
+        if not final:
             return None
-        times.append(self.wall)
-        return max(b - a for a, b in itertools.pairwise(times)) if len(times) > 1 else 0
+        return next(c.at for c in self.commits if c.docs == final)
+
+    @property
+    def longest_gap(self) -> float | None:
+        """The longest time between two commits while articles were being added (from
+        the first commit holding articles to the one holding them all)."""
+        end = self.all_searchable
+        if end is None:
+            return None
+        times = [c.at for c in self.commits if c.docs > 0 and c.at <= end]
+        return max((b - a for a, b in itertools.pairwise(times)), default=0.0)
+
+    @property
+    def longest_merge_gap(self) -> float | None:
+        """The longest time between commits after every article was searchable (or the
+        end of the build): the merging of segments."""
+        end = self.all_searchable
+        if end is None:
+            return None
+        times = [end, *(c.at for c in self.commits if c.at > end), self.wall]
+        return max(b - a for a, b in itertools.pairwise(times))
 
     def rss_at(self, fraction: float) -> float | None:
         """Tree memory when the committed articles first reached ``fraction`` of the final
@@ -146,3 +166,42 @@ def watch_build(command: Sequence[str], env: dict[str, str], index_dir: Path) ->
         rss=rss,
         report=report,
     )
+
+
+def live_figures(run: BuildRun, at_most: float | None = None) -> list[Figure]:
+    """When a build's articles became searchable, and how it went on after that.
+
+    ``at_most`` is the target on the longest gap between commits while articles are
+    added ("every few seconds" read as at most that many). The merging that follows
+    rewrites segments without changing what any search finds, in longer steps.
+    """
+    figures: list[Figure] = []
+    if run.longest_gap is not None:
+        figures.append(
+            Figure(
+                "build, longest gap between commits while articles are added",
+                run.longest_gap,
+                "s",
+                at_most=at_most,
+                note=f"“every few seconds” read as ≤ {at_most:g} s" if at_most else "",
+            )
+        )
+    searchable, merge_gap = run.all_searchable, run.longest_merge_gap
+    if searchable is not None and merge_gap is not None:
+        figures.append(
+            Figure(
+                "build, every article searchable",
+                searchable,
+                "s",
+                "the build's wall",
+                run.wall,
+            )
+        )
+        figures.append(
+            Figure(
+                "build, then merging segments: longest step (search finds the same)",
+                merge_gap,
+                "s",
+            )
+        )
+    return figures

@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from buildwatch import watch_build
+from buildwatch import live_figures, watch_build
 from common import (
     BENCH,
     Figure,
@@ -151,8 +151,7 @@ def main() -> int:
             figures.append(
                 Figure("build, start to first commit", run.first_commit, "s", at_most=2.0)
             )
-        if run.longest_gap is not None:
-            figures.append(Figure("build, longest gap between commits", run.longest_gap, "s"))
+        figures += live_figures(run)
         segments = run.final_segments()
         if segments is not None:
             figures.append(Figure("segments after the build", segments, "count"))
