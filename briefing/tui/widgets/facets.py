@@ -6,16 +6,23 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Label, SelectionList
 from textual.widgets.selection_list import Selection
 
 from briefing.tui.untrusted import untrusted
+from briefing.tui.widgets.fixed_scroll import FixedScroll
 
 
-class FacetPanel(VerticalScroll):
+class FacetList(SelectionList[str], FixedScroll):
+    """One facet's toggle list: of fixed height (half the panel), so that the values and
+    counts changing with every key neither move the other list nor lay the screen out
+    (see FixedScroll)."""
+
+
+class FacetPanel(Vertical):
     """Two toggle lists, "Sources" and "Months", each value with its match count.
 
     Names come from articles, so prompts follow the display rule (visible escapes, never
@@ -36,14 +43,14 @@ class FacetPanel(VerticalScroll):
         color: $text-muted;
         margin-top: 1;
     }
-    FacetPanel > SelectionList {
-        height: auto;
-        max-height: 16;
+    FacetPanel > FacetList {
+        height: 1fr;
+        overflow-y: scroll;  /* see FixedScroll */
         background: $panel;
         border: none;
         padding: 0;
     }
-    FacetPanel > SelectionList:focus {
+    FacetPanel > FacetList:focus {
         background: $boost;
     }
     """
@@ -61,9 +68,9 @@ class FacetPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Label("Sources")
-        yield SelectionList[str](id="sources")
+        yield FacetList(id="sources")
         yield Label("Months")
-        yield SelectionList[str](id="months")
+        yield FacetList(id="months")
 
     @property
     def sources(self) -> SelectionList[str]:

@@ -12,18 +12,18 @@ from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from briefing.corpus.sanitize import visible
 from briefing.search.model import Hit, Snippet
 from briefing.tui.untrusted import untrusted
+from briefing.tui.widgets.fixed_scroll import FixedScroll
 
 ROW_HEIGHT = 4  # title, source line, snippet, gap
 _INDENT = 6
 
 
-class ResultList(ScrollView, can_focus=True):
+class ResultList(FixedScroll, can_focus=True):
     """Ranked hits, three lines each, with a cursor.
 
     Only the hits on screen are rendered, and only the pages of hits that come into
@@ -36,7 +36,7 @@ class ResultList(ScrollView, can_focus=True):
     ResultList {
         height: 1fr;
         background: $surface;
-        scrollbar-gutter: stable;
+        overflow-y: scroll;  /* see FixedScroll */
     }
     ResultList > .result-list--title { text-style: bold; color: $text; }
     ResultList > .result-list--meta { color: $text-muted; }
