@@ -160,6 +160,26 @@ class BriefingApp(App[None]):
 
         for name in _LATER_MODULES:
             importlib.import_module(name)
+        self.call_from_thread(self.prepare_reader)
+
+    def prepare_reader(self) -> None:
+        """Make the kept reader now, if not yet made: at a pause in input, or when the
+        user moves to the results (the search screen calls this).
+
+        Composing and mounting the reader held the first article's open back 50-100 ms.
+        Textual composes a screen when it is first pushed (``App._get_screen`` registers
+        and starts it): that step is taken here, off the stack, so nothing is shown and
+        the first open finds the reader ready, like every later one.
+        """
+        if self._reader is not None:
+            return
+        from briefing.tui.screens.reader import ReaderScreen
+
+        reader = self._reader = ReaderScreen(self.engine, None)
+        self.install_screen(reader, "reader")
+        get_screen = getattr(self, "_get_screen", None)
+        if callable(get_screen):  # else (another Textual) composed when first pushed
+            get_screen(reader)
 
     def on_unmount(self) -> None:
         self._collector.stop()
@@ -233,12 +253,11 @@ class BriefingApp(App[None]):
         # (Installed, so that popping it does not destroy it.)
         from briefing.tui.screens.reader import ReaderScreen
 
+        self.prepare_reader()
         screen = self._reader
-        if screen is None:
-            screen = self._reader = ReaderScreen(self.engine, article_id, query)
-            self.install_screen(screen, "reader")
-        elif screen in self.screen_stack:
-            screen = ReaderScreen(self.engine, article_id, query)
+        assert screen is not None
+        if screen in self.screen_stack:
+            self._show_reader(ReaderScreen(self.engine, article_id, query), related)
         else:
             # The kept reader loads the article first and is shown when it has it (or
             # after READER_WAIT_SECONDS with "Loading…"): one paint instead of two.
@@ -254,14 +273,14 @@ class BriefingApp(App[None]):
                 shown = True
                 timer.stop()
                 if reader not in self.screen_stack and self._reader is reader:
+                    if reader.is_mounted:
+                        reader.show_loading()  # the wait ended first (else a no-op)
                     self._show_reader(reader, related)
 
             if self._reader_timer is not None:
                 self._reader_timer.stop()  # an older open's wait: this open replaces it
             timer = self._reader_timer = self.set_timer(READER_WAIT_SECONDS, show)
             reader.show(article_id, query, on_loaded=show)
-            return
-        self._show_reader(screen, related)
 
     def _show_reader(self, screen: Screen[Any], related: bool) -> None:
         self.push_screen(screen)

@@ -10,6 +10,7 @@ import pytest
 from rich.cells import cell_len
 from textual import events
 from textual.app import App, ComposeResult
+from textual.color import Color
 from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
@@ -551,3 +552,55 @@ async def test_leaving_the_reader_at_once_is_not_undone_by_its_wait() -> None:
             await asyncio.sleep(READER_WAIT_SECONDS * 2)
             await pilot.pause()
             assert isinstance(app.screen, SearchScreen), article
+
+
+async def test_the_kept_reader_is_made_before_the_first_open() -> None:
+    """Moving to the results composes the kept reader (off the stack, nothing shown):
+    the first article opened is shown by it, once loaded, like every later one."""
+    from briefing.tui.app import make_app
+    from briefing.tui.screens.search import SearchScreen
+    from briefing.tui.widgets.result_list import ResultList
+    from tests.tui.helpers import settle, until
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+        search.query_one(ResultList).focus()
+        await until(app, pilot, lambda: app._reader is not None and app._reader.is_mounted)
+        kept = app._reader
+        assert isinstance(app.screen, SearchScreen)  # made, not shown
+        app.open_article(app.engine.resolve("003"))
+        await until(app, pilot, lambda: app.screen is kept)
+        await settle(app, pilot)
+        assert kept is not None and kept.article is not None
+        assert kept.article.id == app.engine.resolve("003")
+        assert "Loading" not in str(kept.query_one(ArticleHeader).render())
+
+
+async def test_the_kept_reader_takes_a_theme_changed_while_it_was_hidden() -> None:
+    """The kept reader skips restyling when shown again with the stylesheet it was
+    styled with, but not after a theme change made while it was off the stack."""
+    from briefing.tui.app import make_app
+    from tests.tui.helpers import settle, until
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.open_article(app.engine.resolve("003"))
+        await until(app, pilot, lambda: isinstance(app.screen, ReaderScreen))
+        await settle(app, pilot)
+        kept = app.screen
+        dark = kept.query_one(ArticleView).styles.background
+        await pilot.press("escape")
+        await settle(app, pilot)
+        app.theme = "briefing-light"
+        await settle(app, pilot)
+        app.open_article(app.engine.resolve("004"))
+        await until(app, pilot, lambda: app.screen is kept)
+        await settle(app, pilot)
+        light = kept.query_one(ArticleView).styles.background
+        assert light != dark
+        # As a reader composed now would be: the light theme's surface.
+        assert light == Color.parse(app.get_css_variables()["surface"])

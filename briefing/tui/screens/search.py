@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -362,6 +362,14 @@ class SearchScreen(WorkerScreen):
     def _add_page(self, generation: int, page: int, hits: Sequence[Hit]) -> None:
         # On the UI thread: a thread worker must not query the DOM.
         self.query_one(ResultList).add_page(generation, page, hits)
+
+    @on(events.DescendantFocus)
+    def _focus_moved(self, event: events.DescendantFocus) -> None:
+        # Moving to the results is the moment before an article is opened: the app makes
+        # its reader then (once), after this frame, rather than at the first open.
+        prepare = getattr(self.app, "prepare_reader", None)
+        if isinstance(event.widget, ResultList) and callable(prepare):
+            self.call_after_refresh(prepare)
 
     @on(ResultList.Opened)
     def _opened(self, event: ResultList.Opened) -> None:

@@ -36,6 +36,8 @@ class KeyBar(Widget):
     def __init__(self) -> None:
         super().__init__()
         self._targets: list[tuple[int, int, str, DOMNode]] = []
+        self._shown: tuple[object, ...] | None = None  # the bindings last drawn
+        self._check_pending = False
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -44,10 +46,28 @@ class KeyBar(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        if screen is self.screen:
+        # Published several times per focus change or article shown, mostly with the
+        # same bindings as before: the bar is redrawn only when they differ. Checked
+        # once the handler that published has finished, so its later changes count.
+        if screen is self.screen and not self._check_pending:
+            self._check_pending = True
+            self.call_later(self._refresh_if_changed)
+
+    def _refresh_if_changed(self) -> None:
+        self._check_pending = False
+        if self._bar_bindings() != self._shown:
             self.refresh()
 
+    def _bar_bindings(self) -> tuple[object, ...]:
+        """What the bar draws: each active key's binding, whether it is enabled, and
+        the node it runs on."""
+        return tuple(
+            (key, binding, enabled, id(node))
+            for key, (node, binding, enabled, _tooltip) in self.screen.active_bindings.items()
+        )
+
     def render(self) -> Content:
+        self._shown = self._bar_bindings()
         key_style = self.get_visual_style("key-bar--key")
         disabled = self.get_visual_style("key-bar--disabled")
         # ``active_bindings`` holds, for each key, the binding that key runs now (focused
