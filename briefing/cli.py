@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import gc
 import json
 import os
 import re
@@ -275,13 +276,20 @@ def _split_path(argv: list[str]) -> tuple[list[str], Path | None]:
 
 
 def _run_app(name: str, path: Path | None, theme: str | None) -> int:
-    # Imported here: the headless commands never load Textual.
-    from briefing.tui.app import ThemeError, make_app
-
+    # No garbage collection while Textual and the app are imported: they allocate
+    # hundreds of thousands of objects and keep nearly all (the app's collector takes
+    # over once it runs).
+    gc.disable()
     try:
-        app = make_app(library=name, path=path, theme=theme)
-    except ThemeError as exc:
-        raise UsageError(str(exc)) from exc
+        # Imported here: the headless commands never load Textual.
+        from briefing.tui.app import ThemeError, make_app
+
+        try:
+            app = make_app(library=name, path=path, theme=theme)
+        except ThemeError as exc:
+            raise UsageError(str(exc)) from exc
+    finally:
+        gc.enable()
     app.run()
     return EXIT_OK
 

@@ -21,6 +21,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
+# Raised here; defined apart so that the app's failure policy names them without SQLite.
+from briefing.notes.errors import NoteNotFound as NoteNotFound
+from briefing.notes.errors import NotesUnavailable as NotesUnavailable
 from briefing.notes.model import (
     CONFIDENCES,
     CONTEXT_CHARS,
@@ -75,14 +78,6 @@ _UPDATABLE = frozenset(
 )
 
 _T = TypeVar("_T")
-
-
-class NotesUnavailable(Exception):
-    """The notes database cannot be used (one-line message naming the file)."""
-
-
-class NoteNotFound(Exception):
-    """No note with that id (one-line message)."""
 
 
 def anchor_for(body: str, start: int, end: int) -> Anchor:

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from briefing.compare.model import Comparison, Story
 from briefing.corpus.model import Article, FileProblem
 from briefing.index.library import Library
 from briefing.index.store import DAMAGE_ERRORS, IndexStore, IngestReport, ProgressCallback
@@ -28,6 +27,7 @@ from briefing.search.model import (
 )
 
 if TYPE_CHECKING:
+    from briefing.compare.model import Comparison, Story
     from briefing.compare.story_store import StoryStore, SyncReport
 
 T = TypeVar("T")

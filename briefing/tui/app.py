@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 import traceback
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -23,7 +24,6 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from briefing import locations
-from briefing.compare.model import Fact, FactGroup
 from briefing.config import Config, load_config, save_config
 from briefing.corpus.model import Article
 from briefing.corpus.sanitize import visible
@@ -36,7 +36,6 @@ from briefing.index.library import (
     load_library,
 )
 from briefing.index.store import IndexDamaged, IngestReport, Progress
-from briefing.notes.model import Note, SourceValue
 from briefing.search.engine import WhooshEngine
 from briefing.tui.collector import Collector
 from briefing.tui.failures import EXPECTED_ERRORS, WorkerScreen, failure_message
@@ -44,6 +43,8 @@ from briefing.tui.screens.search import SearchScreen
 from briefing.tui.themes import bundled_themes
 
 if TYPE_CHECKING:  # imported when first used: launch imports only the search screen's
+    from briefing.compare.model import Fact, FactGroup
+    from briefing.notes.model import Note
     from briefing.notes.store import NoteStore
     from briefing.tui.screens.note_editor import NoteDraft
     from briefing.tui.screens.reader import ReaderScreen
@@ -59,6 +60,12 @@ _LATER_MODULES = (
 )
 _USER_ACTIONS = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 IDLE_CHECK_SECONDS = 0.5  # how often the app looks for a pause in input (collector.py)
+# What waits for the search screen's first results to be painted (the start-up indexing,
+# garbage collections) waits at most this long.
+LAUNCH_WAIT_SECONDS = 2.0
+# The start-up check of an indexed library's files waits for a pause in input, at most
+# this long after launch.
+STARTUP_UPDATE_WAIT_SECONDS = 10.0
 
 DEFAULT_THEME = "briefing-dark"
 BATCH_REFRESH_SECONDS = 0.5
@@ -114,7 +121,6 @@ class BriefingApp(App[None]):
         self.library: Library = engine.library
         self.config = config or Config()
         self._config_path = config_path
-        self._start_theme = theme
         self.update_on_start = update_on_start
         self.hint = hint
         self._reader: ReaderScreen | None = None
@@ -124,19 +130,56 @@ class BriefingApp(App[None]):
         self._notes: NoteStore | None = None
         self._notes_lock = threading.Lock()
         self._collector = Collector()
+        self._launched = False
+        self._launched_at = 0.0
+        self._update_at_pause = False  # the start-up update waits for a pause in input
+        self._launch_timer: Timer | None = None
         self.sub_title = f"library {self.library.name!r}"
+        # The theme is set before the app's CSS is first parsed: set in on_mount, it
+        # had all the CSS parsed again with its colours.
+        for bundled in bundled_themes():
+            self.register_theme(bundled)
+        self.theme = theme
+
+    def on_load(self) -> None:
+        self._collector.launch()  # no garbage collection until the first results show
 
     def on_mount(self) -> None:
-        for theme in bundled_themes():
-            self.register_theme(theme)
-        self.theme = self._start_theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self.config.theme != self.theme:
+            self._remember_theme(self.current_theme)  # a theme given on the command line
         self.push_screen(SearchScreen(self.engine, hint=self.hint))
-        if self.update_on_start:
-            self.update_library()
-        self._collector.start()
+        self._launch_timer = self.set_timer(LAUNCH_WAIT_SECONDS, self._launch_done)
         self._warmed = False
         self.set_interval(IDLE_CHECK_SECONDS, self._idle_tick)
+
+    def on_search_screen_first_results(self, message: SearchScreen.FirstResults) -> None:
+        self._launch_done(message.total)
+
+    def _launch_done(self, articles: int = 0) -> None:
+        """The search screen has painted its first results (or LAUNCH_WAIT_SECONDS have
+        passed): what was held back for them starts, once. The start-up indexing worker
+        walking the library's files (42,000 at a time) took the interpreter from the
+        first screen and the first search; so did garbage collections.
+
+        A library with articles already searchable is checked for changed files at the
+        first pause in input (at most STARTUP_UPDATE_WAIT_SECONDS later): the check of
+        42,000 files held the interpreter for two seconds, under the first keys typed.
+        A new or empty library starts building at once.
+        """
+        if self._launched:
+            return
+        self._launched = True
+        self._launched_at = time.monotonic()
+        if self._launch_timer is not None:
+            self._launch_timer.stop()
+        self._collector.start()
+        if not self.update_on_start:
+            return
+        if articles:
+            self._update_at_pause = True
+        else:
+            self.update_library()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, _USER_ACTIONS):
@@ -144,8 +187,16 @@ class BriefingApp(App[None]):
         await super().on_event(event)
 
     def _idle_tick(self) -> None:
-        """Work that waits for a pause in the user's input: the later imports, once,
-        then full garbage collections (collector.py)."""
+        """Work that waits for a pause in the user's input: the start-up check of the
+        library's files, the later imports, once, then full garbage collections
+        (collector.py)."""
+        if self._update_at_pause and (
+            self._collector.idle()
+            or time.monotonic() - self._launched_at >= STARTUP_UPDATE_WAIT_SECONDS
+        ):
+            self._update_at_pause = False
+            self.update_library()
+            return
         if not self._warmed and self._collector.idle():
             self._warmed = True
             self._warm_imports()
@@ -368,6 +419,8 @@ class BriefingApp(App[None]):
     @work(thread=True, group="notes-write", name="pinning to the briefing", exit_on_error=False)
     def pin_discrepancy(self, group: FactGroup) -> None:
         """Keep a conflicting fact as a discrepancy note with every source's value."""
+        from briefing.notes.model import SourceValue
+
         by_article: dict[str, list[Fact]] = {}
         for fact in group.facts:
             by_article.setdefault(fact.article_id, []).append(fact)

@@ -19,7 +19,7 @@ from textual.worker import Worker, WorkerState
 from briefing.corpus.sanitize import visible
 from briefing.index.library import LibraryError
 from briefing.index.store import IndexBusy, IndexUnavailable
-from briefing.notes.store import NoteNotFound, NotesUnavailable
+from briefing.notes.errors import NoteNotFound, NotesUnavailable
 from briefing.search.engine import ArticleNotFound
 
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (

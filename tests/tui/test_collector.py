@@ -96,3 +96,63 @@ async def test_the_app_runs_the_policy_while_open_and_restores_python_after() ->
         await pilot.press("x")
         assert app._collector._pending  # a key: no full collection until input pauses
     assert gc.get_threshold() == before
+
+
+def test_launch_holds_every_collection_until_start_then_freezes() -> None:
+    before = gc.get_threshold()
+    policy = Collector()
+    policy.launch()
+    try:
+        assert not gc.isenabled()
+        policy.start()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0  # what start-up made is frozen at once
+        assert gc.get_threshold() == (before[0], before[1], FULL_THRESHOLD)
+    finally:
+        policy.stop()
+    assert gc.isenabled()
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+
+
+def test_stop_during_launch_turns_collections_back_on() -> None:
+    policy = Collector()
+    policy.launch()
+    policy.stop()
+    assert gc.isenabled()
+
+
+async def test_the_app_indexes_and_collects_once_its_first_results_are_painted() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert not gc.isenabled() or app._launched  # launch: no collections
+        await settle(app, pilot)
+        assert app._launched
+        assert gc.isenabled()
+        assert app.last_report is not None  # the start-up update ran
+    assert gc.isenabled()
+
+
+async def test_an_indexed_library_is_checked_for_changed_files_at_the_first_pause(
+    clock: Clock,
+) -> None:
+    """The start-up update of a library with articles waits for a pause in input (its
+    walk of 42,000 files held the interpreter under the first keys); a new library's
+    build starts at once (the test above)."""
+    from briefing.index.library import load_library
+    from briefing.search.engine import WhooshEngine
+
+    WhooshEngine(load_library("default")).update()
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app._launched and app._update_at_pause
+        assert app.last_report is None
+        await pilot.press("x")  # typing: the check still waits
+        app._idle_tick()
+        assert app._update_at_pause and app.last_report is None
+        clock.now += IDLE_SECONDS
+        app._idle_tick()
+        assert not app._update_at_pause
+        await settle(app, pilot)
+        assert app.last_report is not None

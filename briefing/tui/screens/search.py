@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, Input, Static
 from textual.worker import get_current_worker
 
@@ -32,6 +33,8 @@ from briefing.tui.widgets.result_list import ResultList
 # text, so a first page of 50 took two to three times as long to show; the list asks
 # for the next pages as they scroll into view.
 PAGE_SIZE = 20
+# The longest the first warm-up waits for the first results to be painted.
+FIRST_PAINT_WAIT_SECONDS = 1.0
 
 SYNTAX_HELP = """\
 Query syntax
@@ -103,6 +106,12 @@ class SearchScreen(WorkerScreen):
         ),
     ]
 
+    @dataclass
+    class FirstResults(Message):
+        """The screen's first results have been painted (what waited for them may start)."""
+
+        total: int  # articles they counted
+
     def __init__(self, engine: Engine, hint: str | None = None) -> None:
         super().__init__()
         self.engine = engine
@@ -119,6 +128,7 @@ class SearchScreen(WorkerScreen):
         self._keep_selection = False
         self._suggestion: str | None = None
         self._warmed = False
+        self._painted = threading.Event()  # the first results are on the screen
 
     def compose(self) -> ComposeResult:
         yield QueryBox(
@@ -135,7 +145,8 @@ class SearchScreen(WorkerScreen):
                 with Vertical(id="empty"):
                     yield Static(id="empty-text")
                     yield Static(Content(SYNTAX_HELP), id="empty-help")
-                    yield Button("", id="suggest", compact=True)
+                    # The "did you mean" button is mounted with the first suggestion:
+                    # a Button's styles are a quarter of the CSS parsed at launch.
         yield Static(id="status")
         yield IndexStatus()
         yield KeyBar()
@@ -145,6 +156,7 @@ class SearchScreen(WorkerScreen):
         self.search_now()
 
     def on_unmount(self) -> None:
+        self._painted.set()  # a search worker waiting for the first paint waits no more
         with self._request_lock:  # a running search worker takes no further query
             self._closing = True
 
@@ -263,8 +275,12 @@ class SearchScreen(WorkerScreen):
         self.app.call_from_thread(self._show, generation, result, facets)
         if not self._warmed:
             # Once the first results are up: every article's facet values, read now
-            # rather than during the first query typed with many matches.
+            # rather than during the first query typed with many matches. After they
+            # are painted: read while they were, they held the painting back.
             self._warmed = True
+            self._painted.wait(FIRST_PAINT_WAIT_SECONDS)
+            if worker.is_cancelled:
+                return
             self.engine.warm_up()
         if result.total or not query.strip():
             return
@@ -306,6 +322,13 @@ class SearchScreen(WorkerScreen):
         )
         self._show_status(result)
         self._show_empty(result)
+        if not self._painted.is_set():
+            self.call_after_refresh(self._first_painted, result.total)
+
+    def _first_painted(self, total: int) -> None:
+        if not self._painted.is_set():
+            self._painted.set()
+            self.post_message(self.FirstResults(total))
 
     def _show_status(self, result: SearchResult) -> None:
         if not result.query.strip():
@@ -343,7 +366,13 @@ class SearchScreen(WorkerScreen):
 
     def _set_suggestion(self, suggestion: str | None) -> None:
         self._suggestion = suggestion
-        button = self.query_one("#suggest", Button)
+        buttons = self.query("#suggest").results(Button)
+        button = next(buttons, None)
+        if button is None:
+            if not suggestion:
+                return
+            button = Button("", id="suggest", compact=True)
+            self.query_one("#empty").mount(button)
         button.set_class(bool(suggestion), "-shown")
         if suggestion:
             button.label = Content("Did you mean: ") + untrusted(suggestion).stylize("bold")

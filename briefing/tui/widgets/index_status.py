@@ -30,8 +30,10 @@ class IndexStatus(Horizontal):
     """
 
     def compose(self) -> ComposeResult:
-        yield Label("Indexing")
-        yield ProgressBar(show_eta=True)
+        # The label and the bar are mounted when there is first progress to show: the
+        # app starts indexing once its first results are up, and the bar's widgets and
+        # styles were a launch cost.
+        return ()
 
     def on_mount(self) -> None:
         self.watch(self.app, "indexing", self._show, init=True)
@@ -40,6 +42,8 @@ class IndexStatus(Horizontal):
         self.set_class(progress is not None, "-active")
         if progress is None:
             return
+        if not self.children:
+            self.mount(Label("Indexing"), ProgressBar(show_eta=True))
         label = f"Indexing {progress.done}/{progress.total} files · {progress.articles} articles"
         self.query_one(Label).update(Content(label))
         self.query_one(ProgressBar).update(total=max(progress.total, 1), progress=progress.done)
