@@ -996,6 +996,12 @@ class _Updater:
 
     def _reconcile(self) -> None:
         """Drop index documents whose file the manifest does not know (a crash leftover)."""
+        (indexed,) = self.db.execute("SELECT COUNT(*) FROM docs WHERE indexed = 1").fetchone()
+        with self.ix.searcher() as searcher:
+            if searcher.doc_count() == indexed:
+                # As many documents as the manifest knows: no leftover (reading every
+                # path of the index took 0.6 s of each no-change update at 42k).
+                return
         known = {p for (p,) in self.db.execute("SELECT DISTINCT path FROM docs WHERE indexed = 1")}
         with self.ix.searcher() as searcher:
             # The term list keeps terms of deleted documents until a merge: check each.

@@ -25,6 +25,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 from briefing.index import pipeline as pipeline_module
 from briefing.index.library import load_library
 from briefing.tui.app import BriefingApp, make_app
+from briefing.tui.collector import IDLE_SECONDS
 from briefing.tui.screens.search import SearchScreen
 from briefing.tui.widgets.result_list import ResultList
 from tests.conftest import REPO, write_files
@@ -151,6 +152,10 @@ async def test_two_apps_on_one_library_one_of_them_indexing(
         async with second.run_test(size=SIZE) as pilot2:
             # The second app's start-up update waits for the lock: its searches do not.
             assert await _search(second, pilot2, "zeppelin") == 2
+            # (That update waits for a pause in input first: the pause is now.)
+            assert second._update_at_pause
+            second._collector._last_input -= IDLE_SECONDS
+            second._idle_tick()
             for worker in [w for w in second.workers if w.group == "index"]:
                 with contextlib.suppress(WorkerFailed):  # the busy index: what is tested
                     await worker.wait()
