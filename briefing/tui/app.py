@@ -65,7 +65,7 @@ IDLE_CHECK_SECONDS = 0.5  # how often the app looks for a pause in input (collec
 LAUNCH_WAIT_SECONDS = 2.0
 # The start-up check of an indexed library's files waits for a pause in input, at most
 # this long after launch.
-STARTUP_UPDATE_WAIT_SECONDS = 10.0
+STARTUP_UPDATE_WAIT_SECONDS = 60.0
 
 DEFAULT_THEME = "briefing-dark"
 BATCH_REFRESH_SECONDS = 0.5
@@ -163,7 +163,7 @@ class BriefingApp(App[None]):
         first screen and the first search; so did garbage collections.
 
         A library with articles already searchable is checked for changed files at the
-        first pause in input (at most STARTUP_UPDATE_WAIT_SECONDS later): the check of
+        first pause in input (at most STARTUP_UPDATE_WAIT_SECONDS later: a minute): the check of
         42,000 files held the interpreter for two seconds, under the first keys typed.
         A new or empty library starts building at once.
         """

@@ -9,7 +9,13 @@ import pytest
 
 from briefing.tui import collector as collector_module
 from briefing.tui.app import make_app
-from briefing.tui.collector import FULL_THRESHOLD, IDLE_SECONDS, LONGEST_GAP_SECONDS, Collector
+from briefing.tui.collector import (
+    FULL_THRESHOLD,
+    IDLE_SECONDS,
+    LONGEST_GAP_SECONDS,
+    YOUNG_THRESHOLD,
+    Collector,
+)
 from tests.tui.helpers import settle
 
 
@@ -40,7 +46,7 @@ def test_start_takes_over_full_collections_and_stop_gives_them_back(clock: Clock
     policy = Collector()
     policy.start()
     try:
-        assert gc.get_threshold() == (before[0], before[1], FULL_THRESHOLD)
+        assert gc.get_threshold() == (YOUNG_THRESHOLD, before[1], FULL_THRESHOLD)
         assert gc.get_freeze_count() == 0
         policy.tick()  # the first tick freezes what exists
         assert gc.get_freeze_count() > 0
@@ -107,7 +113,7 @@ def test_launch_holds_every_collection_until_start_then_freezes() -> None:
         policy.start()
         assert gc.isenabled()
         assert gc.get_freeze_count() > 0  # what start-up made is frozen at once
-        assert gc.get_threshold() == (before[0], before[1], FULL_THRESHOLD)
+        assert gc.get_threshold() == (YOUNG_THRESHOLD, before[1], FULL_THRESHOLD)
     finally:
         policy.stop()
     assert gc.isenabled()
