@@ -128,7 +128,7 @@ def build_figures(run: BuildRun, bare: float) -> list[Figure]:
     figures += live_figures(run, at_most=5.0)
     segments = run.final_segments()
     if segments is not None:
-        figures.append(Figure("segments right after the build", segments, "count"))
+        figures.append(Figure("segments after the build and its merging", segments, "count"))
     return figures
 
 
@@ -350,7 +350,7 @@ def main() -> int:
         verdict = {True: "met", False: "MISSED", None: ""}[f.met]
         print(f"{f.name:<58} {f.value:9.3g} {f.unit:<5} {ref:<48} {ratio:<11} {verdict}")
     if not args.no_write:
-        built = [f for f in figures if f.name.startswith(("build", "segments right"))]
+        built = [f for f in figures if f.name.startswith(("build", "segments after", "merging"))]
         if built:
             write_section("42k-build", built, {k: v for k, v in details.items() if k != "app"})
         write_section("42k", [f for f in figures if f not in built], details)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from common import Figure, tree_rss_mb
 
+COMPACTION_WAIT_SECONDS = 900
+
 SAMPLE_SECONDS = 0.25
 POLL_SECONDS = 0.1
 
@@ -45,6 +47,11 @@ class BuildRun:
     commits: list[Commit] = field(default_factory=list)
     rss: list[tuple[float, float]] = field(default_factory=list)
     report: dict[str, object] = field(default_factory=dict)
+    compacted: float | None = None
+    """Seconds from the start until the merging the build left to a process in the
+    background ended (None: it left none)."""
+    peak_compact_mb: float = 0.0
+    """That process's peak memory, with its workers."""
 
     @property
     def first_commit(self) -> float | None:
@@ -78,7 +85,8 @@ class BuildRun:
         end = self.all_searchable
         if end is None:
             return None
-        times = [end, *(c.at for c in self.commits if c.at > end), self.wall]
+        last = self.wall if self.compacted is None else self.compacted
+        times = [end, *(c.at for c in self.commits if c.at > end), last]
         return max(b - a for a, b in itertools.pairwise(times))
 
     def rss_at(self, fraction: float) -> float | None:
@@ -156,6 +164,10 @@ def watch_build(command: Sequence[str], env: dict[str, str], index_dir: Path) ->
     report: dict[str, object] = {}
     with contextlib.suppress(ValueError):
         report = json.loads(out)
+    compacted, peak_compact = None, 0.0
+    background = _background_pid(command) if report.get("compaction_due") else None
+    if background is not None:
+        compacted, peak_compact = _follow(background, started, index_dir, commits)
     return BuildRun(
         wall=wall,
         peak_tree_mb=max((mb for _, mb in rss), default=0.0),
@@ -165,7 +177,59 @@ def watch_build(command: Sequence[str], env: dict[str, str], index_dir: Path) ->
         commits=commits,
         rss=rss,
         report=report,
+        compacted=compacted,
+        peak_compact_mb=peak_compact,
     )
+
+
+def _background_pid(command: Sequence[str]) -> int | None:
+    """The process a build left merging its segments (`briefing index --background`
+    for the same library), if it is still running."""
+    library = command[command.index("--library") + 1] if "--library" in command else None
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            args = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        if "--background" in args and "index" in args and (library is None or library in args):
+            return int(entry.name)
+    return None
+
+
+def _follow(
+    pid: int, started: float, index_dir: Path, commits: list[Commit]
+) -> tuple[float | None, float]:
+    """Watch the background merging to its end (the index down to TARGET_SEGMENTS, or
+    the process gone): its commits and its memory. Returns when it ended (seconds from
+    the build's start) and its peak memory. The stories it may group next are not
+    waited for."""
+    from briefing.index.compact import TARGET_SEGMENTS
+
+    peak = 0.0
+    deadline = time.monotonic() + COMPACTION_WAIT_SECONDS
+    seen = commits[-1].generation if commits else -1
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if (Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][:1]) == "Z":
+                break
+        peak = max(peak, tree_rss_mb(pid))
+        found = read_commit(index_dir)
+        if found is not None and found[0] != seen:
+            seen = found[0]
+            commits.append(Commit(time.monotonic() - started, *found))
+            if found[2] <= TARGET_SEGMENTS:
+                return commits[-1].at, peak
+        time.sleep(POLL_SECONDS)
+    else:
+        if Path(f"/proc/{pid}").exists():
+            return None, peak  # still going: no figure
+    ended = time.monotonic() - started
+    found = read_commit(index_dir)
+    if found is not None and found[0] != seen:
+        commits.append(Commit(ended, *found))
+    return ended, peak
 
 
 def live_figures(run: BuildRun, at_most: float | None = None) -> list[Figure]:
@@ -204,4 +268,17 @@ def live_figures(run: BuildRun, at_most: float | None = None) -> list[Figure]:
                 "s",
             )
         )
+    if run.compacted is not None:
+        figures += [
+            Figure(
+                "merging left to the background: done, from the build's end",
+                run.compacted - run.wall,
+                "s",
+                "the build's wall",
+                run.wall,
+            ),
+            Figure(
+                "merging in the background: peak RSS (process + workers)", run.peak_compact_mb, "MB"
+            ),
+        ]
     return figures

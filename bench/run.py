@@ -154,7 +154,7 @@ def main() -> int:
         figures += live_figures(run)
         segments = run.final_segments()
         if segments is not None:
-            figures.append(Figure("segments after the build", segments, "count"))
+            figures.append(Figure("segments after the build and its merging", segments, "count"))
 
         # -- related and stories right after the build, cold processes --------------------
         # The build grouped nothing itself (more than a few hundred articles): it left a

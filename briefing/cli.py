@@ -32,7 +32,8 @@ from briefing.index.library import (
     library_names,
     load_library,
 )
-from briefing.index.store import IndexBusy, IndexUnavailable, IngestReport, Progress
+from briefing.index.locking import IndexBusy
+from briefing.index.store import IndexUnavailable, IngestReport, Progress
 from briefing.notes.model import CONFIDENCES, KINDS, Note
 from briefing.search.engine import INLINE_STORY_ARTICLES, ArticleNotFound, WhooshEngine
 from briefing.search.model import Filters, Hit, SearchResult, Snippet
@@ -96,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="leave grouping stories to later (`briefing stories`, `related` or the app)",
     )
+    # Internal: what `briefing index` starts in the background after a large update.
+    p.add_argument("--background", action="store_true", help=argparse.SUPPRESS)
 
     p = sub.add_parser(
         "search",
@@ -295,6 +298,14 @@ def _run_app(name: str, path: Path | None, theme: str | None) -> int:
 
 
 def _cmd_index(args: argparse.Namespace, name: str) -> int:
+    if args.background:
+        # Started by _finish_in_background, detached: out of the way of what the user runs.
+        os.nice(10)
+        engine = _engine(name)
+        engine.compact()
+        if not args.no_stories:
+            engine.sync_stories()
+        return EXIT_OK
     library = load_library(name)
     added = library.add(list(args.paths))
     if added or not (library.directory / "library.json").exists():
@@ -302,7 +313,9 @@ def _cmd_index(args: argparse.Namespace, name: str) -> int:
     engine = WhooshEngine(library)
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.json else None
     try:
-        report = engine.update(bar)
+        # Every article is searchable when it returns; the merging of a large update's
+        # segments goes on in the background.
+        report = engine.update(bar, compact=False)
     finally:
         if bar:
             bar.close()
@@ -310,9 +323,24 @@ def _cmd_index(args: argparse.Namespace, name: str) -> int:
         _print_json({"library": name, **report.to_json()})
     else:
         _print_report(name, report, [e.path for e in added])
-    if not args.no_stories:
-        _group_stories(engine, name, engine.sync_stories(limit=INLINE_STORY_ARTICLES))
+    stories = None if args.no_stories else engine.sync_stories(limit=INLINE_STORY_ARTICLES)
+    if report.compaction_due:
+        _finish_in_background(name, stories)
+    elif stories is not None:
+        _group_stories(engine, name, stories)
     return EXIT_OK
+
+
+def _finish_in_background(name: str, stories: SyncReport | None) -> None:
+    """Merge the segments a large update wrote (and group its stories) in a process of
+    its own, detached: searches go on meanwhile, and only get faster."""
+    command = [sys.executable, "-m", "briefing", "index", "--library", name, "--background"]
+    deferred = stories.deferred if stories is not None and not stories.busy else 0
+    if not deferred:
+        command.append("--no-stories")
+    _start_detached(command)
+    also = f" and grouping {deferred:,} articles into stories" if deferred else ""
+    print(f"briefing: note: merging the index{also} in the background", file=sys.stderr)
 
 
 def _cmd_search(args: argparse.Namespace, name: str) -> int:
@@ -635,6 +663,15 @@ def _group_stories(engine: WhooshEngine, name: str, report: SyncReport) -> None:
     if not report.deferred:
         return
     command = [sys.executable, "-m", "briefing", "stories", "--library", name, "--update-only"]
+    _start_detached(command)
+    print(
+        f"briefing: note: grouping {report.deferred:,} articles into stories in the "
+        "background; related coverage shows similar articles meanwhile",
+        file=sys.stderr,
+    )
+
+
+def _start_detached(command: list[str]) -> None:
     process = subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
@@ -643,15 +680,10 @@ def _group_stories(engine: WhooshEngine, name: str, report: SyncReport) -> None:
         start_new_session=True,  # not ended by a Ctrl-C meant for this command
     )
     _BACKGROUND.append(process)
-    print(
-        f"briefing: note: grouping {report.deferred:,} articles into stories in the "
-        "background; related coverage shows similar articles meanwhile",
-        file=sys.stderr,
-    )
 
 
 _BACKGROUND: list[subprocess.Popen[bytes]] = []
-"""Story groupings this command started (kept: a test may wait for them)."""
+"""Processes this command started in the background (kept: a test may wait for them)."""
 
 
 def _print_engine_notices() -> None:

@@ -13,7 +13,6 @@ anything on open, is moved aside and rebuilt from the articles.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import pickle
@@ -35,8 +34,17 @@ from whoosh.sorting import Count, FieldFacet
 
 from briefing.corpus.model import Article, FileProblem
 from briefing.fileio import write_atomic
+from briefing.index.compact import (
+    MAX_MERGE_DOCS,
+    CompactReport,
+    compact,
+    merge_rounds,
+    needs_compaction,
+    replacing,
+)
 from briefing.index.documents import doc_to_article
 from briefing.index.library import Library
+from briefing.index.locking import IndexBusy, writer_lock
 from briefing.index.schema import SCHEMA_VERSION, build_schema, index_codec
 
 if TYPE_CHECKING:
@@ -63,21 +71,10 @@ POOL_MB = 48
 # in about a dozen segments instead of one per batch. The last commit of an update
 # merges everything when the index is as small as SMALL_INDEX_DOCS.
 MERGE_FANOUT = 8
-MAX_MERGE_DOCS = 16_000
 SMALL_INDEX_DOCS = 1000
-# A large update (files read by workers, see _Updater._write_in_workers) ends with at
-# most this many segments, the smallest merged in groups in parallel (_merge_groups).
-TARGET_SEGMENTS = 8
-MERGE_ROUNDS = 3
-# At most this many segments are merged into one at the end of a large update.
-BUILD_MERGE_FANOUT = 12
 # Where workers write segments before they are moved into the index and committed.
 STAGING_DIR = "staging"
 _META_FILE = "briefing-index.json"
-
-
-class IndexBusy(Exception):
-    """Another process holds the index's write lock for longer than we wait."""
 
 
 class IndexUnavailable(Exception):
@@ -128,6 +125,9 @@ class IngestReport:
     warnings: list[FileProblem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     elapsed: float = 0.0
+    compaction_due: bool = False
+    """The update left more segments than searches should read: see
+    :func:`briefing.index.compact.compact`."""
 
     def to_json(self) -> dict[str, Any]:
         """The report as JSON-ready data."""
@@ -143,6 +143,7 @@ class IngestReport:
             "warnings": [{"path": p.path, "warning": p.reason} for p in self.warnings],
             "notices": list(self.notices),
             "elapsed": round(self.elapsed, 3),
+            "compaction_due": self.compaction_due,
         }
 
 
@@ -400,7 +401,9 @@ class IndexStore:
 
     # -- writing ---------------------------------------------------------------------
 
-    def update(self, progress: ProgressCallback | None = None, wait: bool = True) -> IngestReport:
+    def update(
+        self, progress: ProgressCallback | None = None, wait: bool = True, compact: bool = True
+    ) -> IngestReport:
         """Bring the index up to date with the library's folders, under the write lock.
 
         Args:
@@ -408,6 +411,9 @@ class IndexStore:
                 update has got (``Progress.commits`` changes when a batch lands).
             wait: wait up to the lock timeout for another writer; if False, raise
                 :class:`IndexBusy` at once when one is at work.
+            compact: merge the segments a large update wrote before returning; if
+                False, the report's ``compaction_due`` says whether :meth:`compact`
+                should follow (every article is searchable either way).
         """
         started = time.monotonic()
         self.library.directory.mkdir(parents=True, exist_ok=True)
@@ -416,7 +422,7 @@ class IndexStore:
             report = IngestReport()
             ix = self._open_or_rebuild(report)
             with contextlib.closing(self._manifest()) as db:
-                _Updater(ix, db, self.library, report, progress).run()
+                _Updater(ix, db, self.library, report, progress, compact).run()
             # Reopen on next use. The old shared searcher is not closed here: a search in
             # another thread may still hold it; it closes when collected.
             self._ix = None
@@ -424,6 +430,17 @@ class IndexStore:
             with self._open_lock:
                 self._drop_checked_searcher()
         report.elapsed = time.monotonic() - started
+        return report
+
+    def compact(self) -> CompactReport:
+        """Merge the index's segments down to a few, in worker processes, holding the
+        write lock only to swap each merged segment in (searches go on throughout)."""
+        report = compact(self.library, self.lock_timeout, POOL_MB)
+        if report.merged:
+            self._ix = None
+            self._shared = None
+            with self._open_lock:
+                self._drop_checked_searcher()
         return report
 
     def _open_or_rebuild(self, report: IngestReport) -> Any:
@@ -581,82 +598,12 @@ def _adding(policy: Callable[[Any, list[Any]], list[Any]], new: list[Any]) -> An
     return merge
 
 
-def _replacing(group: list[Any], merged: Any) -> Any:
-    """Whoosh merge policy: ``merged`` in place of the segments of ``group`` it was made
-    from, if they are all still there as they were (no deletion since); else nothing
-    changes and the merged segment is dropped."""
-    wanted = {seg.segment_id(): seg.deleted_count() for seg in group}
-
-    def merge(writer: Any, segments: list[Any]) -> list[Any]:
-        present = {seg.segment_id(): seg.deleted_count() for seg in segments}
-        if any(present.get(segid) != count for segid, count in wanted.items()):
-            return segments  # Whoosh's clean-up then deletes the unused merged file
-        return [seg for seg in segments if seg.segment_id() not in wanted] + [merged]
-
-    return merge
-
-
-def _merge_groups(segments: list[Any]) -> list[list[Any]]:
-    """Groups of the smallest segments to merge (in parallel) so that at most
-    TARGET_SEGMENTS remain after one round: groups of at most BUILD_MERGE_FANOUT
-    segments and MAX_MERGE_DOCS articles, of about equal size.
-
-    One round rewrites each merged article once: merging eight at a time and then the
-    results again (69 segments to 16, then to 9, then 8) rewrote most of a 42,000-article
-    library twice, the last step 25 s for one merge of two large segments."""
-    excess = len(segments) - TARGET_SEGMENTS
-    if excess <= 0:
-        return []
-    by_size = sorted(segments, key=lambda seg: seg.doc_count_all())
-    # As many groups as can be (at most TARGET_SEGMENTS): smaller merges, done in
-    # parallel, each committed as it finishes.
-    for count in range(len(by_size) - excess, 0, -1):
-        chosen = by_size[: excess + count]  # merging them into `count` leaves the target
-        if -(-len(chosen) // count) > BUILD_MERGE_FANOUT:
-            continue
-        groups: list[list[Any]] = [[] for _ in range(count)]
-        sizes = [0] * count
-        for seg in reversed(chosen):  # the largest first, each into the smallest group
-            i = sizes.index(min(sizes))
-            groups[i].append(seg)
-            sizes[i] += seg.doc_count_all()
-        if max(sizes) <= MAX_MERGE_DOCS:
-            return [g for g in groups if len(g) > 1]
-    return []
-
-
 def _empty_index() -> Any:
     """An empty in-memory index of the current schema: what there is to read before the
     first batch of a build is committed."""
     from whoosh.filedb.filestore import RamStorage
 
     return RamStorage().create_index(build_schema())
-
-
-@contextlib.contextmanager
-def writer_lock(path: Path, timeout: float, name: str) -> Iterator[None]:
-    """Hold the library's exclusive write lock, waiting at most ``timeout`` seconds."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IndexBusy(
-                        f"the index of library {name!r} is busy: another briefing is "
-                        f"updating it (waited {timeout:g} s); try again when it is done"
-                    ) from None
-                # A lock held by another process can only be polled; flock has no timeout.
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
 
 
 class _Updater:
@@ -669,8 +616,10 @@ class _Updater:
         library: Library,
         report: IngestReport,
         progress: ProgressCallback | None,
+        compact: bool = True,
     ) -> None:
         self.ix = ix
+        self.compact = compact
         self.db = db
         self.library = library
         self.report = report
@@ -751,6 +700,7 @@ class _Updater:
         if self.commits != commits:
             self._report_progress()
         self._finish_report(walk_skips)
+        self.report.compaction_due = needs_compaction(self.ix._segments())
 
     def _write_here(
         self,
@@ -812,7 +762,8 @@ class _Updater:
                         self._stage(batch.segment, batch.staged)
                     self._commit(final=False)
                     self._report_progress()
-                self._merge_in_workers(workers, staging)
+                if self.compact:
+                    self._merge_in_workers(workers, staging)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
@@ -826,20 +777,18 @@ class _Updater:
 
     def _merge_in_workers(self, workers: Any, staging: Path) -> None:
         """Merge the smallest segments, in groups, in the workers; each merged segment
-        replaces its group at a commit of its own."""
+        replaces its group at a commit of its own (the lock is held throughout)."""
         index_dir = self.library.index_dir
-        for _ in range(MERGE_ROUNDS):
-            groups = _merge_groups(self.ix._segments())
-            if not groups:
-                return
-            for group, segment, staged in workers.merge(groups, index_dir, staging, POOL_MB):
-                if segment is None:
-                    return  # the group stays as it was: the index is as valid, only larger
-                os.replace(staged, index_dir / os.path.basename(staged))
-                self._ensure_writer()
-                self.writer.commit(mergetype=_replacing(group, segment))
-                self.writer = None
-                self.commits += 1
+
+        def swap(group: list[Any], segment: Any, staged: str) -> bool:
+            os.replace(staged, index_dir / os.path.basename(staged))
+            self._ensure_writer()
+            self.writer.commit(mergetype=replacing(group, segment))
+            self.writer = None
+            self.commits += 1
+            return True
+
+        merge_rounds(workers, index_dir, staging, self.ix._segments, swap, POOL_MB)
 
     def _report_progress(self, path: str | None = None) -> None:
         if self.progress:

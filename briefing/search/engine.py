@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from briefing.corpus.model import Article, FileProblem
+from briefing.index.compact import CompactReport
 from briefing.index.library import Library
 from briefing.index.store import DAMAGE_ERRORS, IndexStore, IngestReport, ProgressCallback
 from briefing.search import searcher
@@ -45,8 +46,15 @@ class ArticleNotFound(Exception):
 class Engine(Protocol):
     """What briefing needs from a search engine."""
 
-    def update(self, progress: ProgressCallback | None = None) -> IngestReport:
-        """Index new and changed articles, drop deleted ones."""
+    def update(
+        self, progress: ProgressCallback | None = None, compact: bool = True
+    ) -> IngestReport:
+        """Index new and changed articles, drop deleted ones; merge the segments a large
+        update wrote unless not ``compact`` (see :meth:`compact`)."""
+        ...
+
+    def compact(self) -> CompactReport:
+        """Merge the index's segments down to a few, searches going on meanwhile."""
         ...
 
     def search(
@@ -128,9 +136,15 @@ class WhooshEngine:
         # What the last read's own story update did (the CLI's reads update first).
         self.stories_report: SyncReport | None = None
 
-    def update(self, progress: ProgressCallback | None = None) -> IngestReport:
+    def update(
+        self, progress: ProgressCallback | None = None, compact: bool = True
+    ) -> IngestReport:
         """Index new and changed articles, drop deleted ones (one writer at a time)."""
-        return self.store.update(progress)
+        return self.store.update(progress, compact=compact)
+
+    def compact(self) -> CompactReport:
+        """Merge the index's segments down to a few, searches going on meanwhile."""
+        return self.store.compact()
 
     def _read(self, read: Callable[[], T]) -> T:
         """Run a read; if it meets damaged index files, recover (move the index aside,

@@ -18,7 +18,8 @@ from textual.worker import Worker, WorkerState
 
 from briefing.corpus.sanitize import visible
 from briefing.index.library import LibraryError
-from briefing.index.store import IndexBusy, IndexUnavailable
+from briefing.index.locking import IndexBusy
+from briefing.index.store import IndexUnavailable
 from briefing.notes.errors import NoteNotFound, NotesUnavailable
 from briefing.search.engine import ArticleNotFound
 

@@ -15,7 +15,8 @@ from textual.widgets import Static
 from textual.widgets._toast import Toast  # not exported by textual.widgets
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from briefing.index.store import IndexBusy, Progress
+from briefing.index.locking import IndexBusy
+from briefing.index.store import Progress
 from briefing.search.engine import ArticleNotFound
 from briefing.tui.app import BriefingApp, make_app
 from briefing.tui.failures import MAX_MESSAGE, failure_message

@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 
+from briefing.index import compact as compact_module
 from briefing.index import pipeline
 from briefing.index import store as store_module
 from briefing.index.library import Library, load_library
-from briefing.index.store import IndexBusy, IndexStore, Progress, writer_lock
+from briefing.index.locking import IndexBusy, writer_lock
+from briefing.index.store import IndexStore, Progress
 from tests.conftest import REPO, SAMPLE, write_files
 
 
@@ -380,7 +382,7 @@ def test_workers_write_segments_that_index_what_the_main_process_does(
     monkeypatch.setattr(pipeline, "MIN_PARALLEL_FILES", 1)
     monkeypatch.setattr(pipeline, "FIRST_BATCH_FILES", 2)
     monkeypatch.setattr(pipeline, "BATCH_BYTES", 1000)  # ten files or so a batch
-    monkeypatch.setattr(store_module, "TARGET_SEGMENTS", 2)
+    monkeypatch.setattr(compact_module, "TARGET_SEGMENTS", 2)
     monkeypatch.setattr(store_module, "SMALL_INDEX_DOCS", 0)  # no merge in this process
     progress: list[Progress] = []
     library = _library(folder, "workers")
@@ -406,6 +408,73 @@ def test_workers_write_segments_that_index_what_the_main_process_does(
     again = store.update()
     assert (again.updated, again.files_read) == (1, 1)
     assert _search_totals(store, ["zebra", "article"]) == [1, 40]
+
+
+def test_an_update_can_leave_merging_to_a_compaction_that_holds_the_lock_only_to_swap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`briefing index` returns once every article is searchable and leaves the merging
+    of its segments to a compaction in the background: the same search results before
+    and after it; one that cannot get the write lock changes nothing; only one runs."""
+    files = {f"a{n:02}.txt": _article(n) for n in range(40)}
+    folder = write_files(tmp_path / "c", files)
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL_FILES", 1)
+    monkeypatch.setattr(pipeline, "FIRST_BATCH_FILES", 2)
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 1000)
+    monkeypatch.setattr(compact_module, "TARGET_SEGMENTS", 2)
+    monkeypatch.setattr(store_module, "SMALL_INDEX_DOCS", 0)
+    library = _library(folder)
+    store = IndexStore(library, lock_timeout=0)
+    queries = ["article", "topic3", "body OR number", "topic1*"]
+
+    report = store.update(compact=False)
+    left = _segments(store)
+    assert report.total_articles == 40 and report.compaction_due and left > 2
+    assert report.to_json()["compaction_due"] is True
+    totals = _search_totals(store, queries)
+    assert totals[0] == 40
+
+    with writer_lock(library.lock_path, 0, library.name):  # a long update at work
+        busy = store.compact()
+    assert (busy.before, busy.merged) == (left, 0)
+    assert _segments(store) == left and _search_totals(store, queries) == totals
+
+    with compact_module._only_one(library):  # another compaction at work
+        assert store.compact().busy
+
+    done = store.compact()
+    assert done.before == left and done.merged >= 1
+    assert done.after == _segments(store) <= 2
+    assert _search_totals(store, queries) == totals
+    assert not (library.directory / compact_module.COMPACT_STAGING_DIR).exists()
+    assert store.update().compaction_due is False
+    assert store.compact().merged == 0
+
+
+def test_the_cli_returns_when_every_article_is_searchable_and_merges_in_the_background(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefing import cli
+
+    files = {f"a{n:03}.txt": _article(n) for n in range(100)}
+    folder = write_files(tmp_path / "c", files)
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL_FILES", 1)
+    monkeypatch.setattr(pipeline, "FIRST_BATCH_FILES", 2)
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 400)  # a few files a batch
+    monkeypatch.setattr(store_module, "SMALL_INDEX_DOCS", 0)
+    before = len(cli._BACKGROUND)
+    assert cli.main(["index", str(folder), "--library", "bg", "--no-stories"]) == 0
+    assert "merging the index in the background" in capsys.readouterr().err
+    store = IndexStore(load_library("bg"))
+    left = _segments(store)
+    assert left > compact_module.TARGET_SEGMENTS
+    queries = ["article", "topic42", "body OR number", "topic1*"]
+    totals = _search_totals(store, queries)
+    assert totals[0] == 100
+    assert all(p.wait(120) == 0 for p in cli._BACKGROUND[before:])
+    assert _segments(store) <= compact_module.TARGET_SEGMENTS
+    assert _search_totals(store, queries) == totals
+    assert not (store.library.directory / compact_module.COMPACT_STAGING_DIR).exists()
 
 
 def _dies_on_crash(source: Any) -> Any:
@@ -452,8 +521,8 @@ def test_workers_merge_segments_as_whoosh_does(tmp_path: Path) -> None:
     documents left out."""
     from whoosh import index as whoosh_index
 
+    from briefing.index.compact import replacing as _replacing
     from briefing.index.schema import build_schema, index_codec
-    from briefing.index.store import _replacing
     from tests.unit.test_search import article
 
     def build(where: Path) -> Any:
@@ -512,8 +581,8 @@ def test_a_merge_keeps_the_spelling_words_of_a_segment_whose_first_article_went(
     of the rest of the batch must survive the merge."""
     from whoosh import index as whoosh_index
 
+    from briefing.index.compact import replacing as _replacing
     from briefing.index.schema import build_schema, index_codec
-    from briefing.index.store import _replacing
     from tests.unit.test_search import article
 
     ix = whoosh_index.create_in(str(tmp_path), build_schema())

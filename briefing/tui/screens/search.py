@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Static
 from textual.worker import get_current_worker
 
 from briefing.corpus.sanitize import visible
-from briefing.index.store import IndexBusy
+from briefing.index.locking import IndexBusy
 from briefing.search.engine import Engine
 from briefing.search.model import Filters, Hit, SearchResult
 from briefing.tui.failures import WorkerScreen
