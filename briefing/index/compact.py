@@ -72,15 +72,30 @@ def merge_groups(segments: list[Any]) -> list[list[Any]]:
         chosen = by_size[: excess + count]  # merging them into `count` leaves the target
         if -(-len(chosen) // count) > BUILD_MERGE_FANOUT:
             continue
-        groups: list[list[Any]] = [[] for _ in range(count)]
-        sizes = [0] * count
-        for seg in reversed(chosen):  # the largest first, each into the smallest group
-            i = sizes.index(min(sizes))
-            groups[i].append(seg)
-            sizes[i] += seg.doc_count_all()
-        if max(sizes) <= MAX_MERGE_DOCS:
-            return [g for g in groups if len(g) > 1]
+        groups = _balanced(chosen, count)
+        if groups:
+            return groups
+    # Too many for one round: groups of BUILD_MERGE_FANOUT, as many as there are
+    # segments for; the next round goes on from there.
+    for n in range(len(by_size), 1, -1):
+        groups = _balanced(by_size[:n], -(-n // BUILD_MERGE_FANOUT))
+        if groups:
+            return groups
     return []
+
+
+def _balanced(segments: list[Any], count: int) -> list[list[Any]]:
+    """``segments`` in ``count`` groups of about equal size (none of one segment), or
+    none if a group would hold more than MAX_MERGE_DOCS articles."""
+    groups: list[list[Any]] = [[] for _ in range(count)]
+    sizes = [0] * count
+    for seg in sorted(segments, key=lambda seg: -seg.doc_count_all()):
+        i = sizes.index(min(sizes))  # the largest first, each into the smallest group
+        groups[i].append(seg)
+        sizes[i] += seg.doc_count_all()
+    if max(sizes) > MAX_MERGE_DOCS:
+        return []
+    return [g for g in groups if len(g) > 1]
 
 
 def replacing(group: list[Any], merged: Any) -> Any:

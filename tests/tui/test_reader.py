@@ -604,3 +604,42 @@ async def test_the_kept_reader_takes_a_theme_changed_while_it_was_hidden() -> No
         assert light != dark
         # As a reader composed now would be: the light theme's surface.
         assert light == Color.parse(app.get_css_variables()["surface"])
+
+
+async def test_the_kept_reader_is_not_restyled_when_a_new_kind_of_widget_appears() -> None:
+    """A widget of a kind not seen before (the start-up check's progress bar) makes
+    Textual parse the stylesheet again, with rules for that kind only: the reader made
+    ahead of time is shown without restyling all of it (60 ms of its first open)."""
+    from textual.widgets import Static
+
+    from briefing.tui.app import make_app
+    from tests.tui.helpers import settle, until
+
+    class NeverSeenBefore(Static):
+        DEFAULT_CSS = "NeverSeenBefore { color: red; }"
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.prepare_reader()
+        await settle(app, pilot)
+        kept = app._reader
+        assert kept is not None
+        rules = app.stylesheet.rules
+        await app.screen.mount(NeverSeenBefore("new"))
+        await settle(app, pilot)
+        assert app.stylesheet.rules is not rules  # parsed again
+        restyled: list[object] = []
+        original = kept.update_node_styles
+
+        def spy(*args: object, **kwargs: object) -> None:
+            restyled.append(args)
+            original(*args, **kwargs)  # type: ignore[arg-type]
+
+        kept.update_node_styles = spy  # type: ignore[method-assign]
+        app.open_article(app.engine.resolve("003"))
+        await until(app, pilot, lambda: app.screen is kept)
+        await settle(app, pilot)
+        assert restyled == []
+        background = kept.query_one(ArticleView).styles.background
+        assert background == Color.parse(app.get_css_variables()["surface"])

@@ -605,3 +605,42 @@ def test_a_merge_keeps_the_spelling_words_of_a_segment_whose_first_article_went(
         words = {t.decode() for t in reader.lexicon("spell_body")}
         assert reader.doc_count() == 3
     assert {"zeppelin", "beta", "gamma"} <= words
+
+
+class _Seg:
+    def __init__(self, docs: int) -> None:
+        self.docs = docs
+
+    def doc_count_all(self) -> int:
+        return self.docs
+
+
+def _merged(segments: list[Any], groups: list[list[Any]]) -> list[Any]:
+    gone = {id(seg) for group in groups for seg in group}
+    kept = [seg for seg in segments if id(seg) not in gone]
+    return kept + [_Seg(sum(seg.docs for seg in group)) for group in groups]
+
+
+@pytest.mark.parametrize("count", [9, 40, 69, 96, 130, 300])
+def test_merge_groups_reach_the_target_in_bounded_merges(count: int) -> None:
+    """However many segments a build left, rounds of merges bring them down to
+    TARGET_SEGMENTS (one round when it can), no merge over its limits."""
+    from briefing.index.compact import (
+        BUILD_MERGE_FANOUT,
+        MAX_MERGE_DOCS,
+        MERGE_ROUNDS,
+        TARGET_SEGMENTS,
+        merge_groups,
+    )
+
+    # About 45,000 articles in all: the 42k library's size.
+    segments: list[Any] = [_Seg(45_000 // count + 7 * (n % 11)) for n in range(count)]
+    rounds = 0
+    while groups := merge_groups(segments):
+        assert all(2 <= len(g) <= BUILD_MERGE_FANOUT for g in groups)
+        assert all(sum(seg.docs for seg in g) <= MAX_MERGE_DOCS for g in groups)
+        segments = _merged(segments, groups)
+        rounds += 1
+    assert len(segments) <= TARGET_SEGMENTS
+    assert rounds == (1 if count <= TARGET_SEGMENTS * BUILD_MERGE_FANOUT else 2)
+    assert rounds <= MERGE_ROUNDS

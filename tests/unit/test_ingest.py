@@ -213,6 +213,10 @@ def test_build_batches_start_small_and_double(tmp_path: Path) -> None:
     sized = list(pipeline._chunks(sources, 2, 2000, most_bytes=16_000))
     assert [len(chunk) for chunk, _ in sized] == [2, 4, 8, 16, 16, 16, 16, 16, 6]
     assert [s for chunk, _ in sized for s in chunk] == sources
+    # Small files: the bytes double on, the files stop at their own limit.
+    capped = list(pipeline._chunks(sources, 2, 2000, most_bytes=64_000, most_files=8))
+    assert [len(chunk) for chunk, _ in capped] == [2, 4, *[8] * 11, 6]
+    assert [s for chunk, _ in capped for s in chunk] == sources
 
 
 def test_a_job_run_apart_ends_at_once_when_stopped() -> None:

@@ -248,11 +248,18 @@ class ReaderScreen(WorkerScreen):
     # -- styles on resume ------------------------------------------------------------
 
     def _style_key(self) -> tuple[object, ...]:
-        """What the screen's styles depend on beyond its own nodes: the parsed stylesheet
-        (a new list of rules whenever the theme or the CSS changes), and the app state
-        that pseudo-classes and the colour filters read."""
+        """What the screen's styles depend on beyond its own nodes: the app's CSS
+        generation (Textual counts each change of the theme or the CSS), and the app
+        state that pseudo-classes and the colour filters read.
+
+        Not the parsed rules: the stylesheet is parsed again whenever a widget of a new
+        kind is first mounted anywhere (the progress bar of the start-up check), which
+        adds only rules for that kind, and restyled the whole reader at its first open
+        (60 ms)."""
         app = self.app
-        return (app.stylesheet.rules, app.theme, app.app_focus, app.ansi_color)
+        generation = getattr(app, "_css_update_count", None)
+        css = app.stylesheet.rules if generation is None else generation
+        return (css, app.theme, app.app_focus, app.ansi_color)
 
     def on_screen_suspend(self, event: events.ScreenSuspend) -> None:
         """Up to this moment, Textual kept the shown screen's styles up to date."""
@@ -267,9 +274,12 @@ class ReaderScreen(WorkerScreen):
         with. Runs before ``Screen``'s own handler (subclass handlers come first).
         """
         key, old = self._style_key(), self._styled_with
-        # The rules by identity: a reparse makes a new list, and comparing lists of
-        # rules element by element would cost what is being saved.
-        if old is not None and old[0] is key[0] and old[1:] == key[1:]:
+        # (Rules, if compared, by identity: comparing lists of rules element by element
+        # would cost what is being saved.)
+        same_css = old is not None and (
+            old[0] is key[0] if isinstance(key[0], list) else old[0] == key[0]
+        )
+        if old is not None and same_css and old[1:] == key[1:]:
             event.refresh_styles = False
         self._styled_with = key
 
