@@ -9,7 +9,7 @@ what the handler showed.
 
 - launch: from ``--t0`` (the parent's ``time.monotonic()`` just before it started this
   process: interpreter, imports and all) until the search screen has painted its first
-  result count;
+  result count (``--launch-only``: that alone);
 - keystroke to painted results: each query typed key by key; for each key, from the
   press until results for the text typed so far are painted (the search screen's
   what a typist sees);
@@ -126,6 +126,8 @@ async def probe(args: argparse.Namespace, t0: float) -> dict[str, Any]:
         assert searched.at is not None
         result["launch_s"] = searched.at - t0
         result["python_start_s"] = args.imported - t0
+        if args.launch_only:
+            return result
         keys: list[float] = []
         opens: list[float] = []
         for query in args.query:
@@ -179,6 +181,7 @@ def main() -> int:
     parser.add_argument("--t0", type=float, default=None)
     parser.add_argument("--query", action="append", default=None)
     parser.add_argument("--opens", type=int, default=5)
+    parser.add_argument("--launch-only", action="store_true", help="quit at the first paint")
     args = parser.parse_args()
     t0 = args.t0 if args.t0 is not None else time.monotonic()
     args.query = args.query or DEFAULT_QUERIES

@@ -75,10 +75,18 @@ class SearchingHost(ReaderHost):
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let a newly pushed screen mount, its worker finish, and the results land."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Let a newly pushed screen mount, its worker finish, and the results land.
+
+    A reader fills itself in from a worker that its mount starts: under load the
+    first pause can come before that mount, with no worker yet to wait for."""
+    for _ in range(50):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = pilot.app.screen
+        if not isinstance(screen, ReaderScreen) or screen._filled:
+            return
+    raise AssertionError("the reader never showed its article")
 
 
 def reader(app: App[None]) -> ReaderScreen:
