@@ -462,9 +462,11 @@ def test_the_cli_returns_when_every_article_is_searchable_and_merges_in_the_back
     monkeypatch.setattr(pipeline, "FIRST_BATCH_FILES", 2)
     monkeypatch.setattr(pipeline, "BATCH_BYTES", 400)  # a few files a batch
     monkeypatch.setattr(store_module, "SMALL_INDEX_DOCS", 0)
+    monkeypatch.setattr(cli, "INLINE_STORY_ARTICLES", 5)
     before = len(cli._BACKGROUND)
-    assert cli.main(["index", str(folder), "--library", "bg", "--no-stories"]) == 0
-    assert "merging the index in the background" in capsys.readouterr().err
+    assert cli.main(["index", str(folder), "--library", "bg"]) == 0
+    err = capsys.readouterr().err
+    assert "merging the index and grouping 100 articles into stories in the background" in err
     store = IndexStore(load_library("bg"))
     left = _segments(store)
     assert left > compact_module.TARGET_SEGMENTS
@@ -475,6 +477,10 @@ def test_the_cli_returns_when_every_article_is_searchable_and_merges_in_the_back
     assert _segments(store) <= compact_module.TARGET_SEGMENTS
     assert _search_totals(store, queries) == totals
     assert not (store.library.directory / compact_module.COMPACT_STAGING_DIR).exists()
+    # Then it grouped the stories: nothing is left to do.
+    from briefing.search.engine import WhooshEngine
+
+    assert not WhooshEngine(load_library("bg")).sync_stories().changed
 
 
 def _dies_on_crash(source: Any) -> Any:
