@@ -24,9 +24,8 @@ An update diffs the index's articles (id → content hash) against the store's:
 
 Each step commits in chunks, so a killed update resumes where it stopped, and holds
 one chunk's work in memory, never the library's (a few integers per article aside).
-Nothing is
-recomputed when nothing changed. The store is a cache: missing, unreadable or of
-another version, it is deleted and rebuilt.
+Nothing is recomputed when nothing changed. The store is a cache: missing, unreadable
+or of another version, it is deleted and rebuilt.
 """
 
 from __future__ import annotations
