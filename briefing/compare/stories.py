@@ -115,9 +115,9 @@ def terms(text: str) -> list[str]:
 
 # Casefolded word → its term ("" for a word left out): the same few thousand words
 # make up most of every article, and folding each occurrence anew was a third of the
-# time spent reading articles for stories. Bounded: cleared when full.
+# time spent reading articles for stories. Bounded (some 10 MB): cleared when full.
 _TERM_OF: dict[str, str] = {}
-_TERM_CACHE_SIZE = 200_000
+_TERM_CACHE_SIZE = 100_000
 
 
 def _term(word: str) -> str:
@@ -332,7 +332,7 @@ def _similarities(docs: list[_Doc]) -> dict[tuple[int, int], float]:
 
 
 def average_link(
-    groups: Sequence[Sequence[int]], sims: Mapping[tuple[int, int], float]
+    groups: Sequence[Sequence[int]], sims: Iterable[tuple[tuple[int, int], float]]
 ) -> list[list[int]]:
     """Merge clusters while their mean pairwise similarity is at least ``THRESHOLD``.
 
@@ -342,7 +342,9 @@ def average_link(
     Args:
         groups: The starting clusters, as member keys: singletons for a whole library,
             or existing stories plus new singletons for an incremental update.
-        sims: Similarity of pairs of member keys, each pair once (either order).
+        sims: Similarity of pairs of member keys, each pair once (either order), as a
+            table's ``items()`` or a stream read once (only the sums between clusters
+            are kept).
 
     Returns:
         The clusters, as lists of member keys.
@@ -351,7 +353,7 @@ def average_link(
     members: dict[int, list[int]] = {c: list(group) for c, group in enumerate(groups)}
     # Sum of pairwise similarities between two live clusters, keyed by cluster ids.
     links: dict[int, dict[int, float]] = defaultdict(dict)
-    for (i, j), s in sims.items():
+    for (i, j), s in sims:
         a, b = owner.get(i), owner.get(j)
         if a is None or b is None or a == b:
             continue
@@ -408,7 +410,7 @@ def cluster(articles: Sequence[Article], idf: Mapping[str, float] | None = None)
     """
     docs = _vectors(articles, idf)
     sims = _similarities(docs)
-    groups = average_link([[i] for i in range(len(docs))], sims)
+    groups = average_link([[i] for i in range(len(docs))], sims.items())
     stories = [_story([docs[i] for i in group], sims) for group in groups]
     stories.sort(key=story_order)
     return stories

@@ -19,11 +19,13 @@ An update diffs the index's articles (id → content hash) against the store's:
    (shared rare words, never a scan of the library), and their links are stored;
 5. free articles are grouped by the same average-link rule as
    :func:`~briefing.compare.stories.cluster`, with the stories they link to as
-   starting clusters (which they may join, or merge, but not split).
+   starting clusters (which they may join, or merge, but not split); see
+   :mod:`briefing.compare.story_graph`.
 
-Each step commits in chunks, so a killed update resumes where it stopped. Nothing is
-recomputed when nothing changed. The store is a cache: missing, unreadable or of
-another version, it is deleted and rebuilt.
+Each step commits in chunks, so a killed update resumes where it stopped, and holds
+one chunk's work in memory, never the library's (a few integers per article aside).
+Nothing is recomputed when nothing changed. The store is a cache: missing, unreadable
+or of another version, it is deleted and rebuilt.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ import fcntl
 import json
 import os
 import sqlite3
+import sys
 import zlib
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -43,6 +46,7 @@ from typing import Any
 
 from briefing.compare import stories as rule
 from briefing.compare.model import Story
+from briefing.compare.story_graph import components, group, lookup
 from briefing.corpus.model import Article
 
 STORE_FILE = "stories.sqlite3"
@@ -50,9 +54,6 @@ STORE_VERSION = 1
 _VERSION = f"{STORE_VERSION}.{rule.SCORING_VERSION}"
 # Articles per transaction: bounds memory and what a killed update loses.
 CHUNK_ARTICLES = 500
-# Free articles grouped at once (whole components of strong links: see _components):
-# bounds the similarity graph held in memory, not the result.
-GROUP_ARTICLES = 2000
 # Candidates kept per new article, those sharing the most rare words first: beyond a
 # few hundred they only add links too weak to move an average.
 MAX_CANDIDATES = 200
@@ -64,8 +65,9 @@ MIN_SHARED = 2
 MAX_SEED_POSTINGS = 2000
 # Articles are weighed again once the library has grown this many times over since.
 REFRESH_GROWTH = 1.5
-# Decoded vectors kept in memory during one update.
-_CACHE_VECTORS = 5000
+# Decoded vectors kept in memory during one update (some 4 kB each), the least
+# recently used dropped first: a bound that does not grow with the library.
+_CACHE_VECTORS = 8000
 
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -447,84 +449,27 @@ def _assign(db: sqlite3.Connection) -> tuple[int, int]:
     """Weigh and link every article without vectors, then group every free article."""
     n = int(db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
     cap = max(rule.MIN_SEED_DF_CAP, min(int(rule.MAX_SEED_DF * n), MAX_SEED_POSTINGS))
-    cache: dict[int, rule.Vectors] = {}
+    cache = _Recent(_CACHE_VECTORS)
     unweighed = [aid for (aid,) in db.execute("SELECT aid FROM articles WHERE vectors IS NULL")]
     for start in range(0, len(unweighed), CHUNK_ARTICLES):
-        if len(cache) > _CACHE_VECTORS:
-            cache.clear()
         _weigh(db, unweighed[start : start + CHUNK_ARTICLES], n, cap, cache)
         db.commit()
-    cache.clear()
+    del cache
     free = [aid for (aid,) in db.execute("SELECT aid FROM articles WHERE story IS NULL")]
-    for part in _components(db, free):
-        _group(db, part)
+    for part in components(db, free):
+        group(db, part)
         db.commit()
     return len(unweighed), len(free)
 
 
-def _components(db: sqlite3.Connection, free: Sequence[int]) -> Iterator[list[int]]:
-    """Free articles in slices that can be grouped apart.
-
-    Average-link merges two clusters only when their mean link reaches ``THRESHOLD``,
-    so only when some pair between them does: clusters never merge across the
-    components of the graph of such strong links. Grouping those components apart
-    (a few together, up to ``GROUP_ARTICLES``) is exactly grouping them all at once,
-    with a slice's links in memory rather than the library's. A component larger than
-    that (mail with quoted text can chain thousands) is cut into slices: a later
-    slice joins the stories an earlier one made, as an incremental update would.
-    """
-    free_set = set(free)
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        root = parent.setdefault(x, x)
-        while root != parent[root]:
-            root = parent[root]
-        while parent[x] != root:  # path compression
-            parent[x], x = root, parent[x]
-        return root
-
-    strong: list[tuple[int, int]] = []
-    for start in range(0, len(free), 500):
-        part = free[start : start + 500]
-        strong += db.execute(
-            f"SELECT a, b FROM edges WHERE a IN ({','.join('?' * len(part))}) AND sim >= ?",
-            (*part, rule.THRESHOLD),
-        ).fetchall()
-    outside = list({b for _, b in strong if b not in free_set})
-    story = {aid: s for aid, s in _lookup(db, "aid, story", "aid", outside) if s is not None}
-    for a, b in strong:
-        # Stories are nodes too (negative keys): a free article joins one as a whole.
-        other = b if b in free_set else -1 - story[b] if b in story else None
-        if other is not None:
-            parent[find(a)] = find(other)
-    parts: dict[int, list[int]] = {}
-    for node in free:
-        parts.setdefault(find(node), []).append(node)
-    batch: list[int] = []
-    for members in parts.values():
-        if len(members) > GROUP_ARTICLES:
-            for start in range(0, len(members), GROUP_ARTICLES):
-                yield members[start : start + GROUP_ARTICLES]
-            continue
-        batch += members
-        if len(batch) >= GROUP_ARTICLES:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _weigh(
-    db: sqlite3.Connection, aids: Sequence[int], n: int, cap: int, cache: dict[int, rule.Vectors]
-) -> None:
+def _weigh(db: sqlite3.Connection, aids: Sequence[int], n: int, cap: int, cache: _Recent) -> None:
     """Vectorise articles with the library's current word rarity, post and link them."""
     unweighed = {
         aid: (_features(feats), _day(published))
-        for aid, published, feats in _lookup(db, "aid, published, features", "aid", aids)
+        for aid, published, feats in lookup(db, "aid, published, features", "aid", aids)
     }
     words = list(set().union(*(f.words() for f, _ in unweighed.values())))
-    weights = {t: rule.inverse_df(df, n) for t, df in _lookup(db, "term, df", "term", words)}
+    weights = {t: rule.inverse_df(df, n) for t, df in lookup(db, "term, df", "term", words)}
     unseen = rule.inverse_df(0, n)
     fresh = {
         aid: rule.vectorise(feats, weights, unseen, published)
@@ -536,17 +481,16 @@ def _weigh(
             (_pack_vectors(v), n, aid),
         )
         _post(db, aid, v)
-    cache.update(fresh)
     done: set[tuple[int, int]] = set()
     # Which words may seed, read once for the chunk, after its own postings.
     terms = list(set().union(*(v.text for v in fresh.values())))
     rare = {
         t: wid
-        for wid, t, postings in _lookup(db, "wid, term, postings", "term", terms)
+        for wid, t, postings in lookup(db, "wid, term, postings", "term", terms)
         if 1 < postings <= cap
     }
     for aid, v in fresh.items():
-        _link(db, aid, v, rare, cache, done)
+        _link(db, aid, v, rare, fresh, cache, done)
 
 
 def _post(db: sqlite3.Connection, aid: int, v: rule.Vectors) -> None:
@@ -566,7 +510,8 @@ def _link(
     aid: int,
     v: rule.Vectors,
     rare: Mapping[str, int],
-    cache: dict[int, rule.Vectors],
+    fresh: Mapping[int, rule.Vectors],
+    cache: _Recent,
     done: set[tuple[int, int]],
 ) -> None:
     """Find a new article's candidates by shared rare words and store its links.
@@ -576,7 +521,8 @@ def _link(
         aid: The article's key.
         v: Its vectors.
         rare: The words that may find candidates (in few enough vectors) → word key.
-        cache: Decoded vectors by article key; candidates' are added.
+        fresh: The vectors of the chunk's articles, by article key.
+        cache: Decoded vectors of earlier articles; candidates' are added.
         done: Pairs already scored in this chunk.
     """
     seeding = set(rule.seeds(v))
@@ -597,76 +543,47 @@ def _link(
             (*seed_wids, *other_wids, aid, MIN_SHARED, MAX_CANDIDATES),
         )
     ]
-    missing = [b for b in candidates if b not in cache]
-    for b, published, blob in _lookup(db, "aid, published, vectors", "aid", missing):
+    found: dict[int, rule.Vectors] = {}
+    for b in candidates:
+        if (known := fresh.get(b) or cache.get(b)) is not None:
+            found[b] = known
+    missing = [b for b in candidates if b not in found]
+    for b, published, blob in lookup(db, "aid, published, vectors", "aid", missing):
         if blob is not None:
-            cache[b] = _vectors(blob, _day(published))
+            found[b] = cache.put(b, _vectors(blob, _day(published)))
     links = []
     for b in candidates:
         pair = (min(aid, b), max(aid, b))
-        if pair in done or b not in cache:
+        if pair in done or b not in found:
             continue
         done.add(pair)
-        score = rule.similarity(v, cache[b])
+        score = rule.similarity(v, found[b])
         if score >= rule.EDGE_FLOOR:
             links += [(aid, b, score), (b, aid, score)]
     db.executemany("INSERT OR REPLACE INTO edges VALUES (?, ?, ?)", links)
 
 
-def _group(db: sqlite3.Connection, free: Sequence[int]) -> None:
-    """Group free articles with each other and with the stories they may join (those
-    they have a strong link to: see :func:`_components`)."""
-    free_set = set(free)
-    neighbours: set[int] = set()
-    for start in range(0, len(free), 500):
-        part = free[start : start + 500]
-        neighbours.update(
-            b
-            for (b,) in db.execute(
-                f"SELECT b FROM edges WHERE a IN ({','.join('?' * len(part))}) AND sim >= ?",
-                (*part, rule.THRESHOLD),
-            )
-            if b not in free_set
-        )
-    touched = {s for _, s in _lookup(db, "aid, story", "aid", list(neighbours)) if s is not None}
-    members: dict[int, list[int]] = defaultdict(list)
-    for aid, story in _lookup(db, "aid, story", "story", list(touched)):
-        members[story].append(aid)
-    involved = free_set.union(*members.values())
-    sims = {
-        (a, b): s
-        for a, b, s in _lookup(db, "a, b, sim", "a", list(involved), table="edges")
-        if a < b and b in involved
-    }
-    owner = {m: story for story, ms in members.items() for m in ms}
-    groups = rule.average_link([*members.values(), *([f] for f in free)], sims)
-    ids = dict(_lookup(db, "aid, id", "aid", list(involved)))
-    for group in groups:
-        old = {owner[m] for m in group if m in owner}
-        if len(old) == 1 and len(group) == len(members[next(iter(old))]):
-            continue  # a story nothing joined
-        central = rule.central_member(group, [ids[m] for m in group], sims)
-        sid = db.execute("INSERT INTO stories(central) VALUES (?)", (central,)).lastrowid
-        db.executemany("UPDATE articles SET story = ? WHERE aid = ?", ((sid, m) for m in group))
-        db.executemany("DELETE FROM stories WHERE sid = ?", ((s,) for s in old))
-
-
 # -- helpers ------------------------------------------------------------------------
 
 
-def _lookup(
-    db: sqlite3.Connection,
-    columns: str,
-    key: str,
-    values: Sequence[Any],
-    table: str = "",
-) -> Iterator[tuple[Any, ...]]:
-    """``SELECT columns FROM table WHERE key IN values``, in slices SQLite accepts."""
-    source = table or {"term": "words", "aid": "articles", "story": "articles"}[key]
-    for start in range(0, len(values), 500):
-        part = values[start : start + 500]
-        marks = ",".join("?" * len(part))
-        yield from db.execute(f"SELECT {columns} FROM {source} WHERE {key} IN ({marks})", part)
+class _Recent:
+    """Decoded vectors by article key; past ``size``, the least recently used go."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[int, rule.Vectors] = OrderedDict()
+
+    def get(self, aid: int) -> rule.Vectors | None:
+        v = self._items.get(aid)
+        if v is not None:
+            self._items.move_to_end(aid)
+        return v
+
+    def put(self, aid: int, v: rule.Vectors) -> rule.Vectors:
+        self._items[aid] = v
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return v
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -738,4 +655,8 @@ def _pack_vectors(v: rule.Vectors) -> bytes:
 
 def _vectors(blob: bytes, published: date | None) -> rule.Vectors:
     data = _unpack(blob)
-    return rule.Vectors(data["v"], data["t"], published)
+    # Interned, the words of the cached vectors are held once, not once per article:
+    # more than twice as many vectors fit in the cache's memory.
+    text = {sys.intern(t): w for t, w in data["v"].items()}
+    title = {sys.intern(t): w for t, w in data["t"].items()}
+    return rule.Vectors(text, title, published)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing.compare import story_graph, story_store
 from briefing.compare.model import Story
 from briefing.compare.stories import cluster, idf_table, related_in_story
 from briefing.compare.story_store import StoryStore, SyncReport
@@ -355,6 +356,30 @@ def test_store_updated_step_by_step_equals_a_rebuild_and_the_batch(tmp_path: Pat
     assert _groups(store.stories()) == _groups(cluster(final))
     assert {"t/q1", "t/q2", "t/r2"} in _groups(store.stories())
     assert {"t/r0", "t/r1"} in _groups(store.stories())
+
+
+def test_store_memory_bounds_do_not_change_the_stories(
+    tmp_path: Path, shared_corpora: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A cache of a few vectors and one component per batch: more reads, same links
+    # and stories (every seventh BBC article: duplicates and multi-article stories).
+    index = _Index(_ingest(shared_corpora / "bbc", "bbc")[::7])
+    roomy = StoryStore(tmp_path / "roomy.sqlite3")
+    index.sync(roomy)
+    monkeypatch.setattr(story_store, "_CACHE_VECTORS", 3)
+    monkeypatch.setattr(story_graph, "GROUP_ARTICLES", 1)
+    tight = StoryStore(tmp_path / "tight.sqlite3")
+    index.sync(tight)
+    stories = tight.stories()
+    assert stories == roomy.stories()
+    assert any(len(s.article_ids) > 2 for s in stories)
+    links = "SELECT x.id, y.id, sim FROM edges JOIN articles x ON x.aid = a "
+    links += "JOIN articles y ON y.aid = b ORDER BY x.id, y.id"
+    with (
+        contextlib.closing(sqlite3.connect(roomy.path)) as a,
+        contextlib.closing(sqlite3.connect(tight.path)) as b,
+    ):
+        assert a.execute(links).fetchall() == b.execute(links).fetchall()
 
 
 def test_store_reads_one_story_with_its_sources(tmp_path: Path) -> None:
