@@ -31,9 +31,7 @@ or of another version, it is deleted and rebuilt.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
-import os
 import sqlite3
 import sys
 import zlib
@@ -48,6 +46,7 @@ from briefing.compare import stories as rule
 from briefing.compare.model import Story
 from briefing.compare.story_graph import components, group, lookup
 from briefing.corpus.model import Article
+from briefing.index.locking import try_lock
 
 STORE_FILE = "stories.sqlite3"
 STORE_VERSION = 1
@@ -251,7 +250,7 @@ class StoryStore:
             The work done.
         """
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with _try_lock(self.lock_path, wait) as locked:
+        with try_lock(self.lock_path, wait) as locked:
             if not locked:
                 return SyncReport(busy=True)
             try:
@@ -605,31 +604,6 @@ def _version(db: sqlite3.Connection) -> str | None:
 
 def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
     db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-
-
-@contextlib.contextmanager
-def _try_lock(path: Path, wait: Callable[[], None] | None = None) -> Iterator[bool]:
-    """Hold the store's update lock; yield whether it is held.
-
-    A lock held by another process: without ``wait``, yield False at once; with it,
-    call ``wait`` and block until that process is done (Ctrl-C still interrupts).
-    """
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if wait is None:
-                yield False
-                return
-            wait()
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
 
 
 def _day(ordinal: int | None) -> date | None:

@@ -12,16 +12,15 @@ changed meanwhile (an article of it deleted) is dropped, not committed.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from briefing.index.library import Library
-from briefing.index.locking import IndexBusy, writer_lock
+from briefing.index.locking import IndexBusy, try_lock, writer_lock
 
 # A large update ends with at most this many segments (or its compaction does).
 TARGET_SEGMENTS = 8
@@ -187,20 +186,7 @@ def compact(library: Library, lock_timeout: float, limitmb: int) -> CompactRepor
         return CompactReport(before, len(segments()), merged)
 
 
-@contextlib.contextmanager
-def _only_one(library: Library) -> Iterator[bool]:
+def _only_one(library: Library) -> contextlib.AbstractContextManager[bool]:
     """Hold the library's compaction lock if no other process does (yields whether)."""
     library.directory.mkdir(parents=True, exist_ok=True)
-    fd = os.open(library.directory / _COMPACT_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+    return try_lock(library.directory / _COMPACT_LOCK)

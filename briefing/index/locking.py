@@ -6,7 +6,7 @@ import contextlib
 import fcntl
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -34,6 +34,31 @@ def writer_lock(path: Path, timeout: float, name: str) -> Iterator[None]:
                 time.sleep(0.05)
         try:
             yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def try_lock(path: Path, wait: Callable[[], None] | None = None) -> Iterator[bool]:
+    """Hold an exclusive lock on ``path`` (created if missing); yield whether it is held.
+
+    A lock held by another process: without ``wait``, yield False at once; with it,
+    call ``wait`` and block until that process is done (Ctrl-C still interrupts).
+    """
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if wait is None:
+                yield False
+                return
+            wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield True
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
