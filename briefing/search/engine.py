@@ -17,7 +17,7 @@ from briefing.corpus.model import Article, FileProblem
 from briefing.index.compact import CompactReport
 from briefing.index.library import Library
 from briefing.index.store import DAMAGE_ERRORS, IndexStore, IngestReport, ProgressCallback
-from briefing.search import searcher
+from briefing.search import first_page, searcher
 from briefing.search.model import (
     NO_FILTERS,
     ArticleMatches,
@@ -168,12 +168,28 @@ class WhooshEngine:
         suggest: bool = True,
     ) -> SearchResult:
         """Ranked hits with snippets, facets, suggestion (unless not ``suggest``) and
-        notices."""
-        return self._read(
+        notices.
+
+        The empty query's first page (the app's launch screen) is read from disk when
+        the index has not changed since it was computed (see :mod:`first_page`).
+        """
+        kept = self.library.directory / first_page.FILE_NAME
+        state = self._index_state() if _first_page(query, filters, offset) else None
+        if state is not None and (found := first_page.load(kept, state, limit)) is not None:
+            return found
+        result = self._read(
             lambda: searcher.search(
                 self.store.shared(), query, filters, limit=limit, offset=offset, suggest=suggest
             )
         )
+        if state is not None and not result.notices and self._index_state() == state:
+            first_page.save(kept, state, result)
+        return result
+
+    def _index_state(self) -> str | None:
+        if not self.store.exists():
+            return None
+        return first_page.index_state(self.library.index_dir)
 
     def suggestion(self, query: str) -> str | None:
         """A "did you mean" for a query that matches nothing (None: none found)."""
@@ -453,6 +469,10 @@ class WhooshEngine:
             raise ArticleNotFound(f"no article with id {ref!r}; see `briefing list`")
         shown = ", ".join(candidates[:5]) + (" …" if len(candidates) > 5 else "")
         raise ArticleNotFound(f"{ref!r} matches {len(candidates)} articles: {shown}")
+
+
+def _first_page(query: str, filters: Filters, offset: int) -> bool:
+    return not query.strip() and filters == NO_FILTERS and offset == 0
 
 
 def _sync_stories(library: Library, lock_timeout: float) -> SyncReport:

@@ -199,3 +199,29 @@ def test_damage_found_by_the_app_s_search_is_left_to_its_indexing_worker(
     assert engine.search(QUERY, limit=0).total == 0  # nothing to read until rebuilt
     engine.update()
     assert engine.search(QUERY, limit=0).total == hits
+
+
+async def test_the_app_launched_on_a_kept_first_page_finds_the_damage_and_rebuilds(
+    library: Library,
+) -> None:
+    """The launch page read from disk (briefing.search.first_page) does not hide damaged
+    segments: the app opens the index after painting it (its search of the first key,
+    its read-ahead or its start-up check of the files, whichever comes first), says
+    what was wrong, rebuilds it, and the page then listed is the rebuilt index's."""
+    from briefing.tui.app import make_app
+    from briefing.tui.widgets.result_list import ResultList
+    from tests.tui.helpers import until
+
+    WhooshEngine(library).search("", limit=12)  # the page a launch keeps
+    notes_before = library.notes_path.read_bytes()
+    _garble("*.seg")(library.index_dir)
+    app = make_app(library=library.name)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        results = app.screen.query_one(ResultList)
+        await until(app, pilot, lambda: bool(app._notifications) and not app.indexing)
+        await until(app, pilot, lambda: results.total == 5 and IndexStore(library).exists())
+        (notice,) = [n.message for n in app._notifications if "index.broken-" in n.message]
+        assert re.search(r"(damaged|could not be opened) \(\w+\); moved to index\.broken-", notice)
+    assert len(list(library.directory.glob("index.broken-*"))) == 1
+    assert IndexStore(library).ids() == SAMPLE_IDS
+    assert library.notes_path.read_bytes() == notes_before
