@@ -185,8 +185,10 @@ class ArticleView(ScrollView, can_focus=True):
         color: $foreground;
         padding: 0 1;
         overflow-x: hidden;
-        overflow-y: auto;
-        /* A stable gutter keeps the wrap width the same whether or not a scrollbar shows. */
+        /* Always a scrollbar: one that appears with a long article lays the whole
+           reader out again (the first open's third layout); a stable gutter keeps the
+           wrap width the same either way. */
+        overflow-y: scroll;
         scrollbar-gutter: stable;
         &:focus {
             background-tint: $foreground 4%;
