@@ -83,6 +83,13 @@ _STOP_WORDS = """
     image images photo photos copyright getty reuters ap afp caption read more share click
 """
 _STOP = frozenset(_STOP_WORDS.split())
+# The characters whose case folding is not all word characters or all other characters
+# ("İ" folds to "i" and a combining dot, "ͅ" to "ι"): only in a text with one of them do
+# the words of the folded text differ from the text's words folded one by one (the
+# test of the words checks this list against the running Python's Unicode).
+_UNFOLDABLE = re.compile(
+    "[\u0130\u01f0\u0345\u0390\u03b0\u1e96\u1e97\u1e98\u1e99\u1f50\u1f52\u1f54\u1f56\u1fb6\u1fb7\u1fc6\u1fc7\u1fd2\u1fd3\u1fd6\u1fd7\u1fe2\u1fe3\u1fe4\u1fe6\u1fe7\u1ff6\u1ff7]"
+)
 # Sort key of a vector's items: by weight, ties by word (``heapq.nlargest``'s order).
 _WEIGHT_THEN_TERM = operator.itemgetter(1, 0)
 
@@ -157,6 +164,27 @@ def _names(text: str) -> set[str]:
     return upper - lower
 
 
+def _body_words(text: str) -> tuple[dict[str, int], set[str]]:
+    """``_counts(text)`` and ``_names(text)`` from one pass over the distinct words."""
+    if _UNFOLDABLE.search(text):
+        return _counts(text), _names(text)
+    term_of = _TERM_OF
+    counts: dict[str, int] = {}
+    upper: set[str] = set()
+    lower: set[str] = set()
+    # In the order of first occurrence, as _counts counts them.
+    for raw, count in Counter(_WORD.findall(text)).items():
+        word = raw.casefold()
+        term = term_of.get(word)
+        if term is None:
+            term = _term(word)
+        if term:
+            counts[term] = counts.get(term, 0) + count
+            if len(raw) >= 2:
+                (upper if raw[0].isupper() else lower).add(term)
+    return counts, upper - lower
+
+
 def _counts(text: str) -> dict[str, int]:
     """How many times each of :func:`terms` occurs in ``text``, in order of first
     occurrence: the same as ``Counter(terms(text))``, each distinct word folded once."""
@@ -222,11 +250,8 @@ def features(article: Article) -> Features:
     Returns:
         Its body word counts, title words and names.
     """
-    return Features(
-        body=_counts(article.body),
-        title=frozenset(terms(article.title)),
-        names=frozenset(_names(article.body)),
-    )
+    body, names = _body_words(article.body)
+    return Features(body=body, title=frozenset(terms(article.title)), names=frozenset(names))
 
 
 def vectorise(
