@@ -16,7 +16,8 @@ An update diffs the index's articles (id → content hash) against the store's:
 3. articles weighed when the library was much smaller (``REFRESH_GROWTH``) are
    weighed again, so that a word's rarity is judged against the library as it is;
 4. unweighed articles are vectorised and find candidates through the inverted index
-   (shared rare words, never a scan of the library), and their links are stored;
+   (shared rare words, never a scan of the library), and their links are stored; see
+   :mod:`briefing.compare.story_links`;
 5. free articles are grouped by the same average-link rule as
    :func:`~briefing.compare.stories.cluster`, with the stories they link to as
    starting clusters (which they may join, or merge, but not split); see
@@ -31,20 +32,24 @@ or of another version, it is deleted and rebuilt.
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
-import sys
-import zlib
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from briefing.compare import stories as rule
 from briefing.compare.model import Story
-from briefing.compare.story_graph import components, group, lookup
+from briefing.compare.story_graph import components, group
+from briefing.compare.story_links import (
+    Recent,
+    day,
+    pack,
+    unpack_features,
+    unpack_vectors,
+    weigh,
+)
 from briefing.corpus.model import Article
 from briefing.index.locking import try_lock
 
@@ -53,12 +58,6 @@ STORE_VERSION = 1
 _VERSION = f"{STORE_VERSION}.{rule.SCORING_VERSION}"
 # Articles per transaction: bounds memory and what a killed update loses.
 CHUNK_ARTICLES = 500
-# Candidates kept per new article, those sharing the most rare words first: beyond a
-# few hundred they only add links too weak to move an average.
-MAX_CANDIDATES = 200
-# Candidates share at least this many of those words: on BBC, 70% of the pairs that
-# share one word score below the link floor and almost none reach the threshold.
-MIN_SHARED = 2
 # A word in more article vectors than this finds no candidates (the batch rule's share
 # of the library, with a ceiling so that a large library's common words stay cheap).
 MAX_SEED_POSTINGS = 2000
@@ -145,7 +144,7 @@ class StoryStore:
             for article_id, title, story, published, source in db.execute(
                 "SELECT id, title, story, published, source FROM articles"
             ):
-                member = (article_id, _day(published), source)
+                member = (article_id, day(published), source)
                 if story is None:
                     out.append(rule.make_story([member], title))
                 else:
@@ -167,10 +166,10 @@ class StoryStore:
                 return None
             story, title, published, source = row
             if story is None:
-                members = [(article_id, _day(published), source)]
+                members = [(article_id, day(published), source)]
             else:
                 members = [
-                    (i, _day(p), s)
+                    (i, day(p), s)
                     for i, p, s in db.execute(
                         "SELECT id, published, source FROM articles WHERE story = ?", (story,)
                     )
@@ -344,7 +343,7 @@ def _remove(db: sqlite3.Connection, ids: Sequence[str]) -> int:
         part = rows[start : start + CHUNK_ARTICLES]
         _unvectorise(db, [aid for aid, _ in part])
         for aid, feats in part:
-            words = _features(feats).words()
+            words = unpack_features(feats).words()
             db.executemany("UPDATE words SET df = df - 1 WHERE term = ?", ((t,) for t in words))
             db.execute("DELETE FROM articles WHERE aid = ?", (aid,))
         db.commit()
@@ -382,7 +381,7 @@ def _unvectorise(db: sqlite3.Connection, aids: Sequence[int]) -> None:
         if story is not None:
             dissolved.add(story)
         if vectors is not None:
-            terms = list(_vectors(vectors, None).text)
+            terms = list(unpack_vectors(vectors, None).text)
             db.executemany(
                 "DELETE FROM postings "
                 "WHERE aid = ? AND wid = (SELECT wid FROM words WHERE term = ?)",
@@ -423,7 +422,7 @@ def _add(
                 article.title,
                 article.source,
                 article.published.toordinal() if article.published else None,
-                _pack({"b": dict(feats.body), "t": sorted(feats.title), "n": sorted(feats.names)}),
+                pack({"b": dict(feats.body), "t": sorted(feats.title), "n": sorted(feats.names)}),
             ),
         )
         df.update(feats.words())
@@ -448,10 +447,10 @@ def _assign(db: sqlite3.Connection) -> tuple[int, int]:
     """Weigh and link every article without vectors, then group every free article."""
     n = int(db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
     cap = max(rule.MIN_SEED_DF_CAP, min(int(rule.MAX_SEED_DF * n), MAX_SEED_POSTINGS))
-    cache = _Recent(_CACHE_VECTORS)
+    cache = Recent(_CACHE_VECTORS)
     unweighed = [aid for (aid,) in db.execute("SELECT aid FROM articles WHERE vectors IS NULL")]
     for start in range(0, len(unweighed), CHUNK_ARTICLES):
-        _weigh(db, unweighed[start : start + CHUNK_ARTICLES], n, cap, cache)
+        weigh(db, unweighed[start : start + CHUNK_ARTICLES], n, cap, cache)
         db.commit()
     del cache
     free = [aid for (aid,) in db.execute("SELECT aid FROM articles WHERE story IS NULL")]
@@ -461,128 +460,7 @@ def _assign(db: sqlite3.Connection) -> tuple[int, int]:
     return len(unweighed), len(free)
 
 
-def _weigh(db: sqlite3.Connection, aids: Sequence[int], n: int, cap: int, cache: _Recent) -> None:
-    """Vectorise articles with the library's current word rarity, post and link them."""
-    unweighed = {
-        aid: (_features(feats), _day(published))
-        for aid, published, feats in lookup(db, "aid, published, features", "aid", aids)
-    }
-    words = list(set().union(*(f.words() for f, _ in unweighed.values())))
-    weights = {t: rule.inverse_df(df, n) for t, df in lookup(db, "term, df", "term", words)}
-    unseen = rule.inverse_df(0, n)
-    fresh = {
-        aid: rule.vectorise(feats, weights, unseen, published)
-        for aid, (feats, published) in unweighed.items()
-    }
-    for aid, v in fresh.items():
-        db.execute(
-            "UPDATE articles SET vectors = ?, weighed_at = ? WHERE aid = ?",
-            (_pack_vectors(v), n, aid),
-        )
-        _post(db, aid, v)
-    done: set[tuple[int, int]] = set()
-    # Which words may seed, read once for the chunk, after its own postings.
-    terms = list(set().union(*(v.text for v in fresh.values())))
-    rare = {
-        t: wid
-        for wid, t, postings in lookup(db, "wid, term, postings", "term", terms)
-        if 1 < postings <= cap
-    }
-    for aid, v in fresh.items():
-        _link(db, aid, v, rare, fresh, cache, done)
-
-
-def _post(db: sqlite3.Connection, aid: int, v: rule.Vectors) -> None:
-    """Put an article in the inverted index under each word of its vector."""
-    seeding = set(rule.seeds(v))
-    db.executemany(
-        "INSERT OR IGNORE INTO postings SELECT wid, ?, ? FROM words WHERE term = ?",
-        ((aid, int(t in seeding), t) for t in v.text),
-    )
-    db.executemany(
-        "UPDATE words SET postings = postings + 1 WHERE term = ?", ((t,) for t in v.text)
-    )
-
-
-def _link(
-    db: sqlite3.Connection,
-    aid: int,
-    v: rule.Vectors,
-    rare: Mapping[str, int],
-    fresh: Mapping[int, rule.Vectors],
-    cache: _Recent,
-    done: set[tuple[int, int]],
-) -> None:
-    """Find a new article's candidates by shared rare words and store its links.
-
-    Args:
-        db: The store.
-        aid: The article's key.
-        v: Its vectors.
-        rare: The words that may find candidates (in few enough vectors) → word key.
-        fresh: The vectors of the chunk's articles, by article key.
-        cache: Decoded vectors of earlier articles; candidates' are added.
-        done: Pairs already scored in this chunk.
-    """
-    seeding = set(rule.seeds(v))
-    seed_wids = [rare[t] for t in v.text if t in rare and t in seeding]
-    other_wids = [rare[t] for t in v.text if t in rare and t not in seeding]
-    # A pair is a candidate when one side's heaviest words are in the other's vector:
-    # this article's seeds against every posting, its other words against seeds only.
-    # Those sharing the most such words first.
-    candidates = [
-        b
-        for (b,) in db.execute(
-            "SELECT aid FROM ("
-            f"SELECT aid FROM postings WHERE wid IN ({','.join('?' * len(seed_wids))}) "
-            "UNION ALL SELECT aid FROM postings "
-            f"WHERE wid IN ({','.join('?' * len(other_wids))}) AND seed = 1"
-            ") WHERE aid != ? GROUP BY aid HAVING COUNT(*) >= ? "
-            "ORDER BY COUNT(*) DESC, aid LIMIT ?",
-            (*seed_wids, *other_wids, aid, MIN_SHARED, MAX_CANDIDATES),
-        )
-    ]
-    found: dict[int, rule.Vectors] = {}
-    for b in candidates:
-        if (known := fresh.get(b) or cache.get(b)) is not None:
-            found[b] = known
-    missing = [b for b in candidates if b not in found]
-    for b, published, blob in lookup(db, "aid, published, vectors", "aid", missing):
-        if blob is not None:
-            found[b] = cache.put(b, _vectors(blob, _day(published)))
-    links = []
-    for b in candidates:
-        pair = (min(aid, b), max(aid, b))
-        if pair in done or b not in found:
-            continue
-        done.add(pair)
-        score = rule.similarity(v, found[b])
-        if score >= rule.EDGE_FLOOR:
-            links += [(aid, b, score), (b, aid, score)]
-    db.executemany("INSERT OR REPLACE INTO edges VALUES (?, ?, ?)", links)
-
-
 # -- helpers ------------------------------------------------------------------------
-
-
-class _Recent:
-    """Decoded vectors by article key; past ``size``, the least recently used go."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[int, rule.Vectors] = OrderedDict()
-
-    def get(self, aid: int) -> rule.Vectors | None:
-        v = self._items.get(aid)
-        if v is not None:
-            self._items.move_to_end(aid)
-        return v
-
-    def put(self, aid: int, v: rule.Vectors) -> rule.Vectors:
-        self._items[aid] = v
-        if len(self._items) > self.size:
-            self._items.popitem(last=False)
-        return v
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -604,33 +482,3 @@ def _version(db: sqlite3.Connection) -> str | None:
 
 def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
     db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-
-
-def _day(ordinal: int | None) -> date | None:
-    return date.fromordinal(ordinal) if ordinal else None
-
-
-def _pack(data: object) -> bytes:
-    return zlib.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"), 1)
-
-
-def _unpack(blob: bytes) -> Any:
-    return json.loads(zlib.decompress(blob))
-
-
-def _features(blob: bytes) -> rule.Features:
-    data = _unpack(blob)
-    return rule.Features(data["b"], frozenset(data["t"]), frozenset(data["n"]))
-
-
-def _pack_vectors(v: rule.Vectors) -> bytes:
-    return _pack({"v": v.text, "t": v.title})
-
-
-def _vectors(blob: bytes, published: date | None) -> rule.Vectors:
-    data = _unpack(blob)
-    # Interned, the words of the cached vectors are held once, not once per article:
-    # more than twice as many vectors fit in the cache's memory.
-    text = {sys.intern(t): w for t, w in data["v"].items()}
-    title = {sys.intern(t): w for t, w in data["t"].items()}
-    return rule.Vectors(text, title, published)
