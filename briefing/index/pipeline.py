@@ -549,7 +549,9 @@ def _chunks(
     """``sources`` in tasks of at most ``files`` files and ``nbytes`` bytes (at least one
     file), each with its size in bytes. With ``most_bytes``, the byte limit doubles
     from task to task up to it (and the file limit with it, up to ``most_files``): small
-    first tasks, so the first results come quickly."""
+    first tasks, so the first results come quickly; and a file of half ``most_bytes`` or
+    more is a task of its own (an archive of a thousand articles, as Reuters' files
+    are: two of them in one task kept commits 7.6 s apart at 42k)."""
     chunk: list[SourceFile] = []
     size = 0
     for source in sources:
@@ -557,13 +559,17 @@ def _chunks(
             length = source.path.stat().st_size
         except OSError:
             length = 0
-        if chunk and (len(chunk) >= files or size + length > nbytes):
+        alone = most_bytes is not None and length >= most_bytes // 2
+        if chunk and (alone or len(chunk) >= files or size + length > nbytes):
             yield chunk, size
             chunk, size = [], 0
             if most_bytes is not None and nbytes < most_bytes:
                 nbytes, files = min(most_bytes, nbytes * 2), min(most_files or files * 2, files * 2)
         chunk.append(source)
         size += length
+        if alone:
+            yield chunk, size
+            chunk, size = [], 0
     if chunk:
         yield chunk, size
 

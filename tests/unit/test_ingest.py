@@ -247,3 +247,22 @@ def test_a_job_run_apart_ends_at_once_when_stopped() -> None:
     thread.join(60)
     assert not thread.is_alive()
     assert isinstance(outcome.get("error"), BrokenProcessPool)
+
+
+def test_a_build_batch_holds_one_archive_at_most(tmp_path: Path) -> None:
+    """A file of half the largest batch or more (an archive of a thousand articles) is
+    a batch of its own, whatever the files around it: two in one batch kept the
+    commits of a 42k build 7.6 s apart."""
+    files = {
+        "a0.txt": "x" * 100,
+        "a1.sgm": "y" * 9_000,
+        "a2.sgm": "y" * 8_000,
+        "a3.txt": "x" * 100,
+        "a4.txt": "x" * 100,
+        "a5.sgm": "y" * 7_000,
+    }
+    sources, _ = _walk(write_files(tmp_path, files))
+    sized = list(pipeline._chunks(sources, 64, 2_000, most_bytes=16_000))
+    names = [[s.path.name for s in chunk] for chunk, _ in sized]
+    assert names == [["a0.txt"], ["a1.sgm"], ["a2.sgm"], ["a3.txt", "a4.txt"], ["a5.sgm"]]
+    assert [s for chunk, _ in sized for s in chunk] == sources
