@@ -253,9 +253,9 @@ class ReaderScreen(WorkerScreen):
         for another layout (Textual's ``virtual_size`` is a layout-reactive), and so
         on: the first open laid the reader out five times (80-190 ms at 42k, with the
         rendering of each), later opens once. A widget's first render costs more than
-        its later ones too (the first open's frame: 60 ms, later ones 30 ms). Done
-        here, the first open finds the widgets at their size and rendered, like any
-        later one. Nested widgets may still be mounting: then this waits for them.
+        its later ones too (the first open's frame: 60 ms, later ones 30 ms), and
+        so does the screen's first frame timer. Done here, the first open finds the
+        widgets at their size and rendered, like any later one. Nested widgets may still be mounting: then this waits for them.
         """
         if self.is_current or self.article_id is not None:
             return
@@ -264,6 +264,9 @@ class ReaderScreen(WorkerScreen):
             return
         self._refresh_layout(self.app.size)
         self._compositor.render_update(full=True)
+        # Textual's frame timer waits a whole frame (1/60 s) the first time it is
+        # resumed, later times not: that first wait is spent here too.
+        self._update_timer.resume()
 
     # -- styles on resume ------------------------------------------------------------
 
