@@ -255,7 +255,8 @@ class ReaderScreen(WorkerScreen):
         rendering of each), later opens once. A widget's first render costs more than
         its later ones too (the first open's frame: 60 ms, later ones 30 ms), and
         so does the screen's first frame timer. Done here, the first open finds the
-        widgets at their size and rendered, like any later one. Nested widgets may still be mounting: then this waits for them.
+        widgets at their size and rendered, like any later one. Nested widgets may
+        still be mounting: then this waits for them.
         """
         if self.is_current or self.article_id is not None:
             return
