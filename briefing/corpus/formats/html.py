@@ -29,6 +29,7 @@ from briefing.corpus.formats.common import (
     split_tags,
     tree_to_text,
 )
+from briefing.corpus.formats.furniture import attr, is_furniture, tag_of
 from briefing.corpus.model import Draft, FormatError
 
 # The block elements of trafilatura's own XML body.
@@ -57,22 +58,6 @@ _FOREIGN_SHARE = 0.2
 # A furniture element with this much paragraph text (comments, a long aside) does not
 # count as evidence that trafilatura took in furniture.
 _PROSE_CHARS = 400
-# Not <form>: some sites wrap the whole page in one.
-_FURNITURE_TAGS = frozenset({"nav", "aside", "footer", "menu", "dialog", "figure"})
-_FURNITURE_ROLES = frozenset(
-    {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar"}
-)
-# Words of class and id values that mark navigation, advertising, sharing and comments.
-_FURNITURE_NAMES = frozenset(
-    {
-        *("ad", "ads", "adslot", "advert", "adverts", "advertisement", "sponsor", "sponsored"),
-        *("promo", "promotion", "banner", "outbrain", "taboola", "newsletter", "subscribe"),
-        *("comment", "comments", "share", "sharing", "social", "related", "recommended"),
-        *("cookie", "cookies", "consent", "breadcrumb", "breadcrumbs", "menu", "nav"),
-        *("navbar", "navigation", "footer", "sidebar", "widget", "popup", "modal", "toolbar"),
-    }
-)
-_NAME_WORD = re.compile(r"[a-z0-9]+")
 # The headline is the title, not part of the text (as in trafilatura's).
 _SKIP_MAIN = SKIP_HTML | {"h1"}
 _WORD = re.compile(r"\w+")
@@ -265,7 +250,7 @@ def _main_element(root: Any) -> _MainText | None:
         return None
     titles = _words(" ".join(" ".join(e.itertext()) for e in root.iter("title", "h1")))
     articles = [e for e in body.iter("article") if next(e.iterancestors("article"), None) is None]
-    mains = [e for e in body.iter() if _tag(e) == "main" or _attr(e, "role") == "main"]
+    mains = [e for e in body.iter() if tag_of(e) == "main" or attr(e, "role") == "main"]
     furniture = _prune(body, {a for c in (*articles, *mains) for a in (c, *c.iterancestors())})
     chosen, text = None, ""
     for tier in (articles, mains):
@@ -289,7 +274,7 @@ def _prune(body: Any, keep: set[Any]) -> set[str]:
     found = []
     walker = etree.iterwalk(body, events=("start",))
     for _, element in walker:
-        if element is not body and element not in keep and _is_furniture(element):
+        if element is not body and element not in keep and is_furniture(element):
             found.append(element)
             walker.skip_subtree()
     words: set[str] = set()
@@ -299,23 +284,6 @@ def _prune(body: Any, keep: set[Any]) -> set[str]:
             words |= _words(" ".join(element.itertext()))
         _remove(element)
     return words
-
-
-def _is_furniture(element: Any) -> bool:
-    tag = _tag(element)
-    if tag in _FURNITURE_TAGS or _attr(element, "role") in _FURNITURE_ROLES:
-        return True
-    if tag == "header":
-        # An article's own header holds its headline; the page's holds the site's menus.
-        return next(element.iterancestors("article", "main"), None) is None
-    if element.get("hidden") is not None or _attr(element, "aria-hidden") == "true":
-        return True
-    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-    if _FURNITURE_NAMES.isdisjoint(_NAME_WORD.findall(names)):
-        return False
-    # A wrapper named for a layout ("page has-sidebar") that holds the headline holds
-    # the content too.
-    return next(element.iter("h1"), None) is None
 
 
 def _largest_block(body: Any) -> Any:
@@ -340,14 +308,6 @@ def _remove(element: Any) -> None:
         else:
             parent.text = (parent.text or "") + element.tail
     parent.remove(element)
-
-
-def _tag(element: Any) -> str:
-    return element.tag.lower() if isinstance(element.tag, str) else ""
-
-
-def _attr(element: Any, name: str) -> str:
-    return (element.get(name) or "").strip().lower()
 
 
 def _words(text: str) -> frozenset[str]:
