@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from briefing.corpus.formats.common import (
     SKIP_HTML,
     author_names,
     clean_domain,
+    domain_of,
     html_to_text,
     import_library,
     join_authors,
@@ -30,6 +30,7 @@ from briefing.corpus.formats.common import (
     tree_to_text,
 )
 from briefing.corpus.formats.furniture import attr, is_furniture, tag_of
+from briefing.corpus.formats.titles import PageTitles, choose_title, json_nodes, page_titles
 from briefing.corpus.model import Draft, FormatError
 
 # The block elements of trafilatura's own XML body.
@@ -83,6 +84,9 @@ def read(data: bytes, path: Path) -> list[Draft]:
         body = tree_to_text(document.body, _TRAFILATURA_BLOCKS, skip=frozenset())
     warnings: list[str] = []
     root = parse_html(text)
+    # Read before _main_element prunes the tree: a promo heading is told apart by
+    # where it sits.
+    titles = page_titles(root)
     # Only worth looking for when the extracted text is short. Read before
     # _main_element prunes the tree: a JSON-LD block may sit in a pruned footer.
     structured = _structured_body(root) if len(body) < 10 * _LD_BODY_MIN else None
@@ -98,7 +102,7 @@ def read(data: bytes, path: Path) -> list[Draft]:
         # The article came from the structured data or the main element alone; the
         # metadata is still in the page's <head>.
         document = _metadata(text)
-    return [_draft(document, body, warnings)]
+    return [_draft(document, body, warnings, titles)]
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -142,7 +146,7 @@ def _metadata(text: str) -> Any:
         raise FormatError(f"could not parse the page ({type(exc).__name__})") from exc
 
 
-def _draft(document: Any, body: str, warnings: list[str]) -> Draft:
+def _draft(document: Any, body: str, warnings: list[str], titles: PageTitles) -> Draft:
     inferred: set[str] = set()
     source = one_line(document.sitename)
     hostname = clean_domain(one_line(document.hostname) or "")
@@ -153,9 +157,10 @@ def _draft(document: Any, body: str, warnings: list[str]) -> Draft:
         if source:
             inferred.add("source")
     tags = [*_strings(document.categories), *_strings(document.tags)]
+    url = domain_of(one_line(document.url))
     return Draft(
         body=body,
-        title=one_line(document.title),
+        title=choose_title(titles, one_line(document.title), source, (hostname, url or "")),
         source=source,
         author=join_authors(author_names(document.author)),
         published=parse_date(document.date),
@@ -178,26 +183,12 @@ def _structured_body(root: Any) -> str | None:
             value = json.loads(script.text or "")
         except (ValueError, RecursionError):
             continue
-        for node in _json_nodes(value):
+        for node in json_nodes(value):
             candidate = node.get("articleBody")
             if isinstance(candidate, str) and len(candidate) > len(best):
                 best = candidate
     best = html_to_text(best) if looks_like_html(best) else best.strip()
     return best if len(best) >= _LD_BODY_MIN else None
-
-
-def _json_nodes(value: object) -> Iterator[dict[str, Any]]:
-    # JSON-LD nests articles in lists and "@graph" arrays; walked without recursion.
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            yield item
-            graph = item.get("@graph")
-            if isinstance(graph, list):
-                stack.extend(graph)
 
 
 def _strings(value: object) -> list[str]:
