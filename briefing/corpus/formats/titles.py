@@ -54,6 +54,8 @@ _RANK_HEADING, _RANK_META, _RANK_DATA, _RANK_TWITTER, _RANK_TITLE, _RANK_EXTRACT
 # a layout wrapper around the article, not a promo.
 _PROSE_CHARS = 400
 _MAX_HEADINGS = 20
+# How far up from a heading its place is looked for (a bound on odd, deep pages).
+_MAX_DEPTH = 60
 _MAX_CHARS = 500
 _MAX_HOME_LINKS = 50
 _HOME_LINK_CHARS = 60
@@ -131,26 +133,38 @@ def choose_title(
     the domains it knows the page by (its URL's).
     """
     candidates = list(page.candidates)
+    extracted = _line(extracted)
     if extracted:
         candidates.append(Candidate(extracted, _WEIGHT_EXTRACTED, _RANK_EXTRACTED))
     candidates = [c for c in candidates if _fold(c.text)]
     if not candidates:
         return None
-    names = {_squash(n) for n in (*page.site_names, site or "")} - {""}
+    names = {_squash(n) for n in (*page.site_names, (site or "")[:_MAX_CHARS])} - {""}
     names |= {label for host in (*page.hosts, *hosts) for label in _domain_labels(host)}
-    runs = [_end_runs(c.text) for c in candidates]
-    names |= _left_out(candidates, runs)
+    names |= _left_out(candidates, [_end_runs(c.text) for c in candidates])
     cores = [_core(c.text, lambda part: _is_affix(part, names)) for c in candidates]
-    keys = [_fold(core) for core in cores]
+    # A candidate that is the site's name and nothing else (a masthead's <h1>,
+    # trafilatura's pick of the "Site" half of "Site | Headline") is no headline.
+    voters = [
+        (c, core) for c, core in zip(candidates, cores, strict=True) if not _is_name(core, names)
+    ]
+    voters = voters or list(zip(candidates, cores, strict=True))
+    keys = [_fold(core) for _, core in voters]
+    runs = [_end_runs(core) for _, core in voters]
+    # trafilatura's pick tips the balance between titles the page states; alone, it
+    # could make a headline of the first half of "Strike ends - but talks go on".
+    stated = {k for (c, _), k in zip(voters, keys, strict=True) if c.rank != _RANK_EXTRACTED}
     best: tuple[float, int, int] | None = None
     chosen = None
     for index, key in enumerate(dict.fromkeys(keys)):
-        votes = zip(candidates, keys, runs, strict=True)
-        score = sum(c.weight for c, k, r in votes if _agrees(c, k, r, key))
-        shown = min((i for i, k in enumerate(keys) if k == key), key=lambda i: candidates[i].rank)
-        rank = (score, -candidates[shown].rank, -index)
+        if stated and key not in stated:
+            continue
+        votes = zip(voters, keys, runs, strict=True)
+        score = sum(_support(c, k, r, key) for (c, _), k, r in votes)
+        shown = min((i for i, k in enumerate(keys) if k == key), key=lambda i: voters[i][0].rank)
+        rank = (score, -voters[shown][0].rank, -index)
         if best is None or rank > best:
-            best, chosen = rank, cores[shown]
+            best, chosen = rank, voters[shown][1]
     return chosen
 
 
@@ -187,7 +201,9 @@ def _headings(root: Any) -> Iterator[Candidate]:
 def _heading_weight(heading: Any) -> float:
     # From the heading outwards: an article or main element is the article's own place,
     # whatever wraps it; a menu, aside, promo or the page's header before it is not.
-    for element in heading.iterancestors():
+    for depth, element in enumerate(heading.iterancestors()):
+        if depth == _MAX_DEPTH:
+            break
         if tag_of(element) in ("article", "main") or attr(element, "role") == "main":
             return _WEIGHT_H1_ARTICLE
         if is_furniture_shell(element) or (
@@ -292,34 +308,38 @@ def _core(text: str, affix: Callable[[str], bool]) -> str:
     return text[spans[first][0] : spans[last - 1][1]]
 
 
-def _end_runs(text: str) -> frozenset[str]:
-    """The folded runs of segments that begin or end the text, short of the whole."""
+@dataclass(frozen=True)
+class _Runs:
+    """The folded runs of segments that begin and that end a title, short of the whole."""
+
+    heads: frozenset[str]
+    tails: frozenset[str]
+
+
+def _end_runs(text: str) -> _Runs:
     spans = _segments(text)
-    runs = set()
+    heads, tails = set(), set()
     for cut in range(1, len(spans)):
-        runs.add(_fold(text[spans[0][0] : spans[cut - 1][1]]))
-        runs.add(_fold(text[spans[cut][0] : spans[-1][1]]))
-    return frozenset(runs)
+        heads.add(_fold(text[spans[0][0] : spans[cut - 1][1]]))
+        tails.add(_fold(text[spans[cut][0] : spans[-1][1]]))
+    return _Runs(frozenset(heads), frozenset(tails))
 
 
-def _left_out(candidates: list[Candidate], runs: list[frozenset[str]]) -> set[str]:
-    """The parts of a title that another candidate leaves out: when an ``<h1>`` says
-    "Headline" and the ``<title>`` "Headline | Section | Site", "Section" and "Site"
-    are not the headline.
+def _left_out(candidates: list[Candidate], runs: list[_Runs]) -> set[str]:
+    """The parts after the headline that another candidate leaves out: when an ``<h1>``
+    says "Headline" and the ``<title>`` "Headline | Section | Site", "Section" and
+    "Site" are not the headline. Only after it: when an ``<h1>`` is the end of a
+    "Headline | Section" title, it is as likely a section's name as the headline.
     """
     left: set[str] = set()
     whole = {_fold(c.text) for c in candidates if c.weight >= _WEIGHT_TWITTER}
     for candidate, ends in zip(candidates, runs, strict=True):
-        if whole.isdisjoint(ends):
+        if whole.isdisjoint(ends.heads):
             continue
         spans = _segments(candidate.text)
         for cut in range(1, len(spans)):
-            head = _fold(candidate.text[spans[0][0] : spans[cut - 1][1]])
-            tail = _fold(candidate.text[spans[cut][0] : spans[-1][1]])
-            if head in whole:
+            if _fold(candidate.text[spans[0][0] : spans[cut - 1][1]]) in whole:
                 left.update(_squash(candidate.text[slice(*s)]) for s in spans[cut:])
-            if tail in whole:
-                left.update(_squash(candidate.text[slice(*s)]) for s in spans[:cut])
     return left - {""}
 
 
@@ -339,6 +359,11 @@ def _is_affix(part: str, names: set[str]) -> bool:
     return False
 
 
+def _is_name(text: str, names: set[str]) -> bool:
+    """Whether a whole title is a site's name (exactly: "Sun readers write" is not)."""
+    return not any(ch.isalpha() for ch in text) or _squash(text) in names
+
+
 def _domain_labels(host: str) -> Iterator[str]:
     # "www.valleytimes.example" -> "valleytimes"; the last label is the top-level domain.
     for label in host.lower().split(".")[:-1]:
@@ -350,18 +375,22 @@ def _domain_labels(host: str) -> Iterator[str]:
 # --- Voting -----------------------------------------------------------------------------
 
 
-def _agrees(candidate: Candidate, key: str, runs: frozenset[str], title: str) -> bool:
-    """Whether a candidate (cut to ``key``) speaks for ``title``: the same words, or
-    ``title`` is how the candidate begins or ends at a separator, or the candidate is
-    ``title`` cut short with an ellipsis.
+def _support(candidate: Candidate, key: str, runs: _Runs, title: str) -> float:
+    """How much a candidate (cut to ``key``) speaks for ``title``: all its weight when
+    it says the same words, begins with them at a separator, or is ``title`` cut short
+    with an ellipsis; half when it ends with them ("Headline | Section" is the commoner
+    order, so the end of a title is as likely a section's name as the headline).
     """
-    if key == title or title in runs:
-        return True
+    if key == title or title in runs.heads:
+        return candidate.weight
+    if title in runs.tails:
+        return candidate.weight / 2
     text = candidate.text.rstrip()
     if text.endswith(_TRUNCATED):
         stem = _fold(text.rstrip(".…"))
-        return len(stem) >= _TRUNCATED_MIN and title.startswith(stem)
-    return False
+        if len(stem) >= _TRUNCATED_MIN and title.startswith(stem):
+            return candidate.weight
+    return 0.0
 
 
 def _fold(text: str) -> str:
