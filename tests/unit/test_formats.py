@@ -277,7 +277,9 @@ HTML_PAGES = [
     ),
     (
         "scmp.com.playbook.html",
-        "Carrie Lam should study Tsai Ing-wen’s playbook",
+        # The headline on the page (its <h1>, <title> and JSON-LD agree), not the
+        # shorter social-media one of its og:title.
+        "Taiwanese President Tsai Ing-wen’s political playbook",
         "South China Morning Post",
         "Alice Wu",
         date(2020, 1, 20),

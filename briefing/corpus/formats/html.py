@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from briefing.corpus.formats.common import (
     SKIP_HTML,
     author_names,
     clean_domain,
+    domain_of,
     html_to_text,
     import_library,
     join_authors,
@@ -29,6 +29,8 @@ from briefing.corpus.formats.common import (
     split_tags,
     tree_to_text,
 )
+from briefing.corpus.formats.furniture import attr, is_furniture, tag_of
+from briefing.corpus.formats.titles import PageTitles, choose_title, json_nodes, page_titles
 from briefing.corpus.model import Draft, FormatError
 
 # The block elements of trafilatura's own XML body.
@@ -57,22 +59,6 @@ _FOREIGN_SHARE = 0.2
 # A furniture element with this much paragraph text (comments, a long aside) does not
 # count as evidence that trafilatura took in furniture.
 _PROSE_CHARS = 400
-# Not <form>: some sites wrap the whole page in one.
-_FURNITURE_TAGS = frozenset({"nav", "aside", "footer", "menu", "dialog", "figure"})
-_FURNITURE_ROLES = frozenset(
-    {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar"}
-)
-# Words of class and id values that mark navigation, advertising, sharing and comments.
-_FURNITURE_NAMES = frozenset(
-    {
-        *("ad", "ads", "adslot", "advert", "adverts", "advertisement", "sponsor", "sponsored"),
-        *("promo", "promotion", "banner", "outbrain", "taboola", "newsletter", "subscribe"),
-        *("comment", "comments", "share", "sharing", "social", "related", "recommended"),
-        *("cookie", "cookies", "consent", "breadcrumb", "breadcrumbs", "menu", "nav"),
-        *("navbar", "navigation", "footer", "sidebar", "widget", "popup", "modal", "toolbar"),
-    }
-)
-_NAME_WORD = re.compile(r"[a-z0-9]+")
 # The headline is the title, not part of the text (as in trafilatura's).
 _SKIP_MAIN = SKIP_HTML | {"h1"}
 _WORD = re.compile(r"\w+")
@@ -98,6 +84,9 @@ def read(data: bytes, path: Path) -> list[Draft]:
         body = tree_to_text(document.body, _TRAFILATURA_BLOCKS, skip=frozenset())
     warnings: list[str] = []
     root = parse_html(text)
+    # Read before _main_element prunes the tree: a promo heading is told apart by
+    # where it sits.
+    titles = page_titles(root)
     # Only worth looking for when the extracted text is short. Read before
     # _main_element prunes the tree: a JSON-LD block may sit in a pruned footer.
     structured = _structured_body(root) if len(body) < 10 * _LD_BODY_MIN else None
@@ -113,7 +102,7 @@ def read(data: bytes, path: Path) -> list[Draft]:
         # The article came from the structured data or the main element alone; the
         # metadata is still in the page's <head>.
         document = _metadata(text)
-    return [_draft(document, body, warnings)]
+    return [_draft(document, body, warnings, titles)]
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -157,7 +146,7 @@ def _metadata(text: str) -> Any:
         raise FormatError(f"could not parse the page ({type(exc).__name__})") from exc
 
 
-def _draft(document: Any, body: str, warnings: list[str]) -> Draft:
+def _draft(document: Any, body: str, warnings: list[str], titles: PageTitles) -> Draft:
     inferred: set[str] = set()
     source = one_line(document.sitename)
     hostname = clean_domain(one_line(document.hostname) or "")
@@ -168,9 +157,10 @@ def _draft(document: Any, body: str, warnings: list[str]) -> Draft:
         if source:
             inferred.add("source")
     tags = [*_strings(document.categories), *_strings(document.tags)]
+    url = domain_of(one_line(document.url))
     return Draft(
         body=body,
-        title=one_line(document.title),
+        title=choose_title(titles, one_line(document.title), source, (hostname, url or "")),
         source=source,
         author=join_authors(author_names(document.author)),
         published=parse_date(document.date),
@@ -193,26 +183,12 @@ def _structured_body(root: Any) -> str | None:
             value = json.loads(script.text or "")
         except (ValueError, RecursionError):
             continue
-        for node in _json_nodes(value):
+        for node in json_nodes(value):
             candidate = node.get("articleBody")
             if isinstance(candidate, str) and len(candidate) > len(best):
                 best = candidate
     best = html_to_text(best) if looks_like_html(best) else best.strip()
     return best if len(best) >= _LD_BODY_MIN else None
-
-
-def _json_nodes(value: object) -> Iterator[dict[str, Any]]:
-    # JSON-LD nests articles in lists and "@graph" arrays; walked without recursion.
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            yield item
-            graph = item.get("@graph")
-            if isinstance(graph, list):
-                stack.extend(graph)
 
 
 def _strings(value: object) -> list[str]:
@@ -265,7 +241,7 @@ def _main_element(root: Any) -> _MainText | None:
         return None
     titles = _words(" ".join(" ".join(e.itertext()) for e in root.iter("title", "h1")))
     articles = [e for e in body.iter("article") if next(e.iterancestors("article"), None) is None]
-    mains = [e for e in body.iter() if _tag(e) == "main" or _attr(e, "role") == "main"]
+    mains = [e for e in body.iter() if tag_of(e) == "main" or attr(e, "role") == "main"]
     furniture = _prune(body, {a for c in (*articles, *mains) for a in (c, *c.iterancestors())})
     chosen, text = None, ""
     for tier in (articles, mains):
@@ -289,7 +265,7 @@ def _prune(body: Any, keep: set[Any]) -> set[str]:
     found = []
     walker = etree.iterwalk(body, events=("start",))
     for _, element in walker:
-        if element is not body and element not in keep and _is_furniture(element):
+        if element is not body and element not in keep and is_furniture(element):
             found.append(element)
             walker.skip_subtree()
     words: set[str] = set()
@@ -299,23 +275,6 @@ def _prune(body: Any, keep: set[Any]) -> set[str]:
             words |= _words(" ".join(element.itertext()))
         _remove(element)
     return words
-
-
-def _is_furniture(element: Any) -> bool:
-    tag = _tag(element)
-    if tag in _FURNITURE_TAGS or _attr(element, "role") in _FURNITURE_ROLES:
-        return True
-    if tag == "header":
-        # An article's own header holds its headline; the page's holds the site's menus.
-        return next(element.iterancestors("article", "main"), None) is None
-    if element.get("hidden") is not None or _attr(element, "aria-hidden") == "true":
-        return True
-    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-    if _FURNITURE_NAMES.isdisjoint(_NAME_WORD.findall(names)):
-        return False
-    # A wrapper named for a layout ("page has-sidebar") that holds the headline holds
-    # the content too.
-    return next(element.iter("h1"), None) is None
 
 
 def _largest_block(body: Any) -> Any:
@@ -340,14 +299,6 @@ def _remove(element: Any) -> None:
         else:
             parent.text = (parent.text or "") + element.tail
     parent.remove(element)
-
-
-def _tag(element: Any) -> str:
-    return element.tag.lower() if isinstance(element.tag, str) else ""
-
-
-def _attr(element: Any, name: str) -> str:
-    return (element.get(name) or "").strip().lower()
 
 
 def _words(text: str) -> frozenset[str]:
