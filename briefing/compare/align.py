@@ -6,7 +6,10 @@ articles are scored by IDF-weighted overlap of normalised tokens (Porter stems, 
 same stems the index uses; numbers kept, number words turned into digits), blended
 with rapidfuzz's ``token_sort_ratio``. Outlets reorder and paraphrase, so there is no
 sequential diff: candidate pairs come from an inverted index of tokens, and every
-passage gets its best counterpart in each other article.
+passage gets its best counterpart in each other article. A pair scoring below
+:data:`STRONG` is only listed if its overlap holds content (a phrase, a count with its
+noun, or several names or rare words: :mod:`briefing.compare.evidence`), not just the
+event's common vocabulary.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from whoosh.lang.porter import stem
 
+from briefing.compare.evidence import RARE_SHARE, Evidence
 from briefing.compare.model import AlignedPassage, Counterpart, Passage, Status
 from briefing.corpus.model import Article
 
@@ -36,8 +40,14 @@ def _words(text: str) -> frozenset[str]:
 # "16 people killed" claim 0.54; loosely related sentences of one story (same names,
 # different point) reach 0.47, and sentences of different stories stay under 0.4.
 STRONG = 0.5
-# Below this a counterpart is noise and is not listed at all.
+# Below this a counterpart is noise and is not listed at all. Between MINIMUM and STRONG
+# a counterpart is listed (partly shared) only if the pair shares content, see
+# briefing.compare.evidence: the overlap score alone also listed pairs of one story
+# stating different things with the story's words (around 0.32 on the sample).
 MINIMUM = 0.3
+# A word used by more passages of the comparison than this many per article, plus two,
+# is the event's vocabulary, not a sign that two passages state the same thing.
+_SPECIFIC_EXTRA = 2
 
 # Words after which a period does not end a sentence (lowercased, without the dot).
 _ABBREVIATIONS = _words(
@@ -214,6 +224,7 @@ class _Item:
     tokens: frozenset[str]
     text: str
     weight: float
+    sequence: tuple[str, ...] = ()
 
 
 def align(
@@ -236,12 +247,20 @@ def align(
     if idf is None:
         weights: Mapping[str, float] = idf_from(sets)
         default = 1.0
+        rarest = max(weights.values(), default=1.0)
     else:
         weights = idf
-        default = max(idf.values(), default=1.0)
+        default = rarest = max(idf.values(), default=1.0)
+    passage_count: Counter[str] = Counter()
+    for token_set in sets:
+        passage_count.update(token_set)
+    most_passages = len(articles) + _SPECIFIC_EXTRA
 
     def weight(token: str) -> float:
         return weights.get(token, default)
+
+    def specific(token: str) -> bool:
+        return passage_count[token] <= most_passages and weight(token) >= RARE_SHARE * rarest
 
     items: list[list[_Item]] = []
     for a, (passages, lists) in enumerate(zip(per_article, token_lists, strict=True)):
@@ -249,11 +268,18 @@ def align(
         for passage, toks in zip(passages, lists, strict=True):
             token_set = frozenset(toks)
             row.append(
-                _Item(a, passage, token_set, " ".join(toks), sum(weight(t) for t in token_set))
+                _Item(
+                    a,
+                    passage,
+                    token_set,
+                    " ".join(toks),
+                    sum(weight(t) for t in token_set),
+                    tuple(toks),
+                )
             )
         items.append(row)
 
-    best = _best_counterparts(items, weight)
+    best = _best_counterparts(items, weight, Evidence(specific))
     result: dict[str, tuple[AlignedPassage, ...]] = {}
     for a, row in enumerate(items):
         aligned = []
@@ -278,9 +304,17 @@ def _status(counterparts: tuple[Counterpart, ...], n_articles: int) -> Status:
 
 
 def _best_counterparts(
-    items: list[list[_Item]], weight: Callable[[str], float]
+    items: list[list[_Item]],
+    weight: Callable[[str], float],
+    evidence: Evidence,
 ) -> list[list[dict[int, tuple[int, float]]]]:
-    """For each passage, its best (passage index, score) in each other article."""
+    """For each passage, its best (passage index, score) in each other article.
+
+    A pair scoring between :data:`MINIMUM` and :data:`STRONG` whose overlap holds no
+    content (see :class:`briefing.compare.evidence.Evidence`) scores as noise
+    (half the listing threshold at most), so a weaker pair that does share a fact can
+    still be the passage's counterpart.
+    """
     # Inverted index: token -> passages holding it. Only pairs sharing a token are scored.
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for a, row in enumerate(items):
@@ -301,6 +335,8 @@ def _best_counterparts(
             for (b, j), overlap in shared.items():
                 other = items[b][j]
                 score = _score(item, other, overlap, counts[(b, j)])
+                if MINIMUM <= score < STRONG and not evidence.shared(item.sequence, other.sequence):
+                    score = min(score, MINIMUM) / 2
                 for x, y, k, m in ((a, i, b, j), (b, j, a, i)):
                     current = best[x][y].get(k)
                     if current is None or score > current[1]:
