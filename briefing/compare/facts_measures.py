@@ -82,6 +82,10 @@ _PRISON = (
     ),
 )
 
+_PRISON_WORDS = re.compile(r"prison|jail|sentence|bars|imprison")
+# Money and units need digits or a scale word ("2.1 million", "35 km").
+_NUMERIC = re.compile(r"\d|million|billion|trillion|thousand")
+
 # What a measure is of, from a word near it (only for units that measure many things).
 _SUBJECTS = {
     "%": (
@@ -164,12 +168,14 @@ def _all(patterns: tuple[re.Pattern[str], ...], sentence: str) -> list[re.Match[
 def _matches(sentence: str) -> list[tuple[re.Match[str], str, str]]:
     """Every candidate measure: its match, its unit and what it measures."""
     out: list[tuple[re.Match[str], str, str]] = []
-    for m in _all(_MAGNITUDE, sentence):
-        before = sentence[max(0, m.start() - 30) : m.start()].lower()
-        what = "aftershock magnitude" if "aftershock" in before else "earthquake magnitude"
-        out.append((m, "magnitude", what))
-    for m in _all(_PRISON, sentence):
-        out.append((m, "years", "prison sentence"))
+    lower = sentence.lower()
+    # Cheap tests first: most sentences hold no measure, and the patterns are costly.
+    if "magnitude" in lower:
+        out.extend(_magnitudes(sentence))
+    if "year" in lower and _PRISON_WORDS.search(lower):
+        out.extend((m, "years", "prison sentence") for m in _all(_PRISON, sentence))
+    if not _NUMERIC.search(lower):
+        return out
     for m in _all(_MONEY, sentence):
         unit = _currency(m)
         if unit:
@@ -177,6 +183,15 @@ def _matches(sentence: str) -> list[tuple[re.Match[str], str, str]]:
     for m in _PHYSICAL.finditer(sentence):
         unit = next(name for pattern, name in _UNIT_OF if pattern.match(m.group("unit")))
         out.append((m, unit, _what(sentence, m, unit)))
+    return out
+
+
+def _magnitudes(sentence: str) -> list[tuple[re.Match[str], str, str]]:
+    out = []
+    for m in _all(_MAGNITUDE, sentence):
+        before = sentence[max(0, m.start() - 30) : m.start()].lower()
+        what = "aftershock magnitude" if "aftershock" in before else "earthquake magnitude"
+        out.append((m, "magnitude", what))
     return out
 
 
