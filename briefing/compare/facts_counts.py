@@ -90,7 +90,8 @@ _AUX = (
 )
 # The event named right after the counted phrase (or the number, when it stands alone).
 _AFTER = re.compile(
-    r"^\s*(?:,\s*)?(?:who\s+|that\s+)?(?:of\s+the\s+|among\s+the\s+)?"
+    # An aside between commas may come first: "16 people, including civilians, were killed".
+    r"^\s*(?:,[^,.;]{1,40},\s*|,\s*)?(?:who\s+|that\s+)?(?:of\s+the\s+|among\s+the\s+)?"
     rf"(?P<aux>{_AUX})(?:among\s+the\s+)?"
     r"(?:(?P<killed>killed|died|dead|lost their lives|deaths|fatalities)"
     r"|(?P<injured>injured|wounded|hurt|injuries"
