@@ -7,7 +7,7 @@ from datetime import date
 from typing import Literal
 
 Status = Literal["shared", "partial", "unique"]
-FactKind = Literal["count", "date", "attribution"]
+FactKind = Literal["count", "measure", "date", "attribution"]
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,15 @@ class AlignedPassage:
 class Fact:
     """One fact stated in one article.
 
-    ``kind`` "count": ``value`` is the number (as a float; ``qualifier`` keeps "more
-    than", "at least", "dozens"...), ``thing`` what it counts ("people killed",
-    "targets", "troops"). "date": ``value`` is the ISO date or time text. "attribution":
-    ``value`` is who said it ("CENTCOM", "the Iraqi government"), ``thing`` what was
-    said (short). ``start``/``end`` locate ``text`` in the article body; ``sentence``
-    is the whole sentence, the evidence.
+    ``kind`` "count": ``value`` is the number as written for a reader ("12,400", "2.1
+    million"; ``number`` holds it as a float, ``qualifier`` keeps "more than", "at
+    least", "dozens"...), ``thing`` what it counts ("people killed", "targets",
+    "troops"). "measure": the same, with the unit in ``value`` ("6.1 magnitude", "63%",
+    "2.1 million dollars") and ``thing`` what is measured ("earthquake magnitude").
+    "date": ``value`` is the ISO date or time text. "attribution": ``value`` is who said
+    it ("CENTCOM", "the Iraqi government"), ``thing`` what was said (short).
+    ``start``/``end`` locate ``text`` in the article body; ``sentence`` is the whole
+    sentence, the evidence.
     """
 
     article_id: str
@@ -73,8 +76,9 @@ class FactGroup:
 
     ``key`` names what the facts are about ("people killed", "targets", "American
     troops killed near the Jordanian border"). ``conflict`` is True when sources give
-    different numbers for the same thing, or the same count with different nouns
-    (troops vs. contractors); ``reason`` says which, in one line.
+    different numbers for the same thing, the same count with different nouns (troops
+    vs. contractors), or one quotation to different speakers; ``reason`` says which, in
+    one line (or, for counts and measures that agree, "agree: 42").
     """
 
     key: str
