@@ -688,3 +688,25 @@ async def test_the_kept_reader_s_first_open_lays_it_out_once_like_any_later_one(
         assert len(layouts) == 1
         assert kept.query_one(ArticleView).line_count > 0
         assert kept.query_one(OptionList).option_count > 0  # with its related coverage
+
+
+async def test_a_host_without_notes_starts_no_notes_worker(sample_engine: WhooshEngine) -> None:
+    """The reader in an app that keeps no notes (a host without ``notes_store``) has no
+    notes to show and nothing to read again: no worker that could only fail (under load
+    it failed after the test had settled, and took the next assertion down)."""
+    from textual.worker import Worker
+
+    started: list[str] = []
+    original = Worker._start
+
+    def spy(self: Worker[object], *args: object, **kwargs: object) -> None:
+        started.append(self.group)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    app = ReaderHost(sample_engine, SAMPLE_001, "Deir ez-Zor")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Worker, "_start", spy)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert reader(app).query_one(ArticleView).hit_count > 0
+    assert "reader-notes" not in started, started
