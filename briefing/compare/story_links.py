@@ -25,9 +25,6 @@ from briefing.compare.story_graph import lookup
 # Candidates kept per new article, those sharing the most rare words first: beyond a
 # few hundred they only add links too weak to move an average.
 MAX_CANDIDATES = 200
-# Candidates share at least this many of those words: on BBC, 70% of the pairs that
-# share one word score below the link floor and almost none reach the threshold.
-MIN_SHARED = 2
 
 
 def weigh(db: sqlite3.Connection, aids: Sequence[int], n: int, cap: int, cache: Recent) -> None:
@@ -120,19 +117,22 @@ def _link(
     for t in v.text:
         if (wid := rare.get(t)) is not None:
             (seed_wids if t in seeding else other_wids).append(wid)
-    # A pair is a candidate when one side's heaviest words are in the other's vector:
-    # this article's seeds against every posting, its other words against seeds only.
-    # Those sharing the most such words first.
+    # A pair is a candidate when it shares ``MIN_SHARED`` rare words counted from both
+    # sides (see :func:`~briefing.compare.stories.cluster`): this article's seeds found
+    # in a vector count once, twice when they are that article's seeds too; its other
+    # words count once when they are the other article's seeds. Those sharing the most
+    # first.
     candidates = [
         b
         for (b,) in db.execute(
             "SELECT aid FROM ("
-            f"SELECT aid FROM postings WHERE wid IN ({','.join('?' * len(seed_wids))}) "
-            "UNION ALL SELECT aid FROM postings "
+            "SELECT aid, 1 + seed AS w FROM postings "
+            f"WHERE wid IN ({','.join('?' * len(seed_wids))}) "
+            "UNION ALL SELECT aid, 1 AS w FROM postings "
             f"WHERE wid IN ({','.join('?' * len(other_wids))}) AND seed = 1"
-            ") WHERE aid != ? GROUP BY aid HAVING COUNT(*) >= ? "
-            "ORDER BY COUNT(*) DESC, aid LIMIT ?",
-            (*seed_wids, *other_wids, aid, MIN_SHARED, MAX_CANDIDATES),
+            ") WHERE aid != ? GROUP BY aid HAVING SUM(w) >= ? "
+            "ORDER BY SUM(w) DESC, aid LIMIT ?",
+            (*seed_wids, *other_wids, aid, rule.MIN_SHARED, MAX_CANDIDATES),
         )
     ]
     found: dict[int, rule.Vectors] = {}
