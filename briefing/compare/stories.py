@@ -307,6 +307,14 @@ def seeds(vectors: Vectors) -> list[str]:
     return [term for term, _ in top]
 
 
+def seed_rank(term: str, seeding: set[str], vectors: Vectors) -> int:
+    """How a word of an article's vector may find candidates: 2 as a seed of its
+    headline, 1 as a seed of its body, 0 not at all (see ``cluster``)."""
+    if term not in seeding:
+        return 0
+    return 2 if term in vectors.title else 1
+
+
 def similarity(a: Vectors, b: Vectors) -> float:
     """How much two articles look like reports of one event (0..1).
 
@@ -375,10 +383,10 @@ def _normalise(vector: dict[str, float]) -> dict[str, float]:
 def _similarities(docs: list[_Doc]) -> dict[tuple[int, int], float]:
     """Similarity of every candidate pair (i < j) that passes a low floor.
 
-    A pair is a candidate when it shares at least ``MIN_SHARED`` rare words counted
-    from both sides: each of one article's seed words found in the other's vector
-    counts once, so a word both articles lead with counts twice (one shared headline
-    name can carry a pair; one shared word of the body's tail cannot).
+    A pair is a candidate when it shares at least ``MIN_SHARED`` rare words: a word
+    counts when it is one of either article's seeds (their heaviest words), and once
+    more when both headlines carry it, so that one rare name two headlines share is
+    enough while one shared word of the body is not.
     """
     n = len(docs)
     vector_df: Counter[str] = Counter()
@@ -387,12 +395,13 @@ def _similarities(docs: list[_Doc]) -> dict[tuple[int, int], float]:
     max_df = max(MIN_SEED_DF_CAP, int(MAX_SEED_DF * n))
     rare = {t for t, count in vector_df.items() if 1 < count <= max_df}
     seeding = [set(seeds(doc.vectors)) for doc in docs]
-    # Rare word → (article, whether the word is one of its seeds), in article order.
-    postings: dict[str, list[tuple[int, bool]]] = defaultdict(list)
+    # Rare word → (article, how the word counts there: 0 in its vector, 1 a seed, 2 a
+    # seed in its headline), in article order.
+    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for doc in docs:
         for term in doc.vectors.text:
             if term in rare:
-                postings[term].append((doc.index, term in seeding[doc.index]))
+                postings[term].append((doc.index, seed_rank(term, seeding[doc.index], doc.vectors)))
     sims: dict[tuple[int, int], float] = {}
     for doc in docs:
         i = doc.index
@@ -402,10 +411,10 @@ def _similarities(docs: list[_Doc]) -> dict[tuple[int, int], float]:
             ids = postings.get(term)
             if ids is None:
                 continue
-            own = term in mine
-            for j, seed in ids:
-                if j > i and (own or seed):
-                    shared[j] += own + seed
+            own = seed_rank(term, mine, doc.vectors)
+            for j, rank in ids:
+                if j > i and (own or rank):
+                    shared[j] += 2 if own == rank == 2 else 1
         for j, count in shared.items():
             if count < MIN_SHARED:
                 continue

@@ -77,7 +77,7 @@ def _post(
 ) -> None:
     """Put articles in the inverted index under each word of their vectors."""
     rows = [
-        (wid_of[t], aid, int(t in seeding[aid]))
+        (wid_of[t], aid, rule.seed_rank(t, seeding[aid], v))
         for aid, v in fresh.items()
         for t in v.text
         if t in wid_of
@@ -112,27 +112,30 @@ def _link(
         cache: Decoded vectors of earlier articles; candidates' are added.
         done: Pairs already scored in this chunk.
     """
-    seed_wids: list[int] = []
-    other_wids: list[int] = []
+    # This article's rare words by how they may find candidates (0, 1, 2: see
+    # :func:`~briefing.compare.stories.seed_rank`).
+    wids: tuple[list[int], list[int], list[int]] = ([], [], [])
     for t in v.text:
         if (wid := rare.get(t)) is not None:
-            (seed_wids if t in seeding else other_wids).append(wid)
-    # A pair is a candidate when it shares ``MIN_SHARED`` rare words counted from both
-    # sides (see :func:`~briefing.compare.stories.cluster`): this article's seeds found
-    # in a vector count once, twice when they are that article's seeds too; its other
-    # words count once when they are the other article's seeds. Those sharing the most
-    # first.
+            wids[rule.seed_rank(t, seeding, v)].append(wid)
+    other_wids, seed_wids, title_wids = wids
+    # A pair is a candidate when it shares ``MIN_SHARED`` rare words counted as
+    # :func:`~briefing.compare.stories.cluster` counts them: a word counts when it is
+    # a seed on either side, twice when both headlines lead with it. Those sharing the
+    # most first.
     candidates = [
         b
         for (b,) in db.execute(
             "SELECT aid FROM ("
-            "SELECT aid, 1 + seed AS w FROM postings "
+            "SELECT aid, 1 + (seed = 2) AS w FROM postings "
+            f"WHERE wid IN ({','.join('?' * len(title_wids))}) "
+            "UNION ALL SELECT aid, 1 AS w FROM postings "
             f"WHERE wid IN ({','.join('?' * len(seed_wids))}) "
             "UNION ALL SELECT aid, 1 AS w FROM postings "
-            f"WHERE wid IN ({','.join('?' * len(other_wids))}) AND seed = 1"
+            f"WHERE wid IN ({','.join('?' * len(other_wids))}) AND seed > 0"
             ") WHERE aid != ? GROUP BY aid HAVING SUM(w) >= ? "
             "ORDER BY SUM(w) DESC, aid LIMIT ?",
-            (*seed_wids, *other_wids, aid, rule.MIN_SHARED, MAX_CANDIDATES),
+            (*title_wids, *seed_wids, *other_wids, aid, rule.MIN_SHARED, MAX_CANDIDATES),
         )
     ]
     found: dict[int, rule.Vectors] = {}
