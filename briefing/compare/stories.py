@@ -1,13 +1,22 @@
 """Group a library's articles into stories: the articles that report the same event.
 
 Each article becomes a weighted term vector (TF-IDF of title and body, the title
-counted several times over, since headlines name the event in few words). Candidate
-pairs come from an inverted index over each article's top-weighted terms, so the work
-grows with the number of articles that share distinctive words, not with the square of
-the library. A pair's similarity mixes the cosine of the two vectors with the cosine of
-the titles alone, scaled down when both articles are dated far apart (reports of one
-event cluster within days; the same wording two months later is usually a new event);
-undated articles are judged on their text alone.
+counted several times over, since headlines name the event in few words; names, the
+words the body only capitalises, count double: who and where tell one event from
+another on the same topic). Candidate pairs come from an inverted index of rare words:
+a pair is scored only when it shares at least two of them, counting a word that is
+one of either side's heaviest ("seeds"), and counting it twice when both headlines
+lead with it; so the work grows with the articles that share distinctive words, not
+with the square of the library.
+
+A pair's similarity mixes the cosine of the whole-text vectors with that of the
+headlines alone. Time is evidence, not a wall: within ten days dates say nothing;
+beyond, the body's part fades with a half-life of some six weeks (a later event on the
+same topic shares the body's vocabulary), the headlines' part with a half-life of a
+year (the rare names and figures two headlines share name the event, and carry its
+follow-ups over weeks and months). An undated article, or a pair with one, is judged
+as if reported some two months apart: two undated reports can group on their text.
+
 Average-link agglomeration over that sparse similarity graph then merges clusters
 while their mean pairwise similarity stays above a threshold: unlike single-link
 (union-find), one chatty article cannot chain two events together.
@@ -570,36 +579,3 @@ def story_order(story: Story) -> tuple[int, int, str]:
     """Sort key: largest first, then newest first, then by id."""
     newest = story.end.toordinal() if story.end else 0
     return (-len(story.article_ids), -newest, story.id)
-
-
-def related_in_story(
-    stories: Sequence[Story], article_id: str, sources: Mapping[str, str | None]
-) -> list[str]:
-    """The other articles of ``article_id``'s story, other outlets first.
-
-    Args:
-        stories: What :func:`cluster` returned.
-        article_id: The article being read.
-        sources: Article id → source (outlet), as in ``Article.source``.
-
-    Returns:
-        Member ids from a different (or unknown) source first, then from the same
-        source, each group in story order; empty when the article is in no story or
-        alone in its own.
-    """
-    own = _outlet(sources.get(article_id))
-    for story in stories:
-        if article_id not in story.article_ids:
-            continue
-        others = [m for m in story.article_ids if m != article_id]
-        # Unknown sources count as other outlets: nothing says they are the same one.
-        same = [m for m in others if own is not None and _outlet(sources.get(m)) == own]
-        return [m for m in others if m not in same] + same
-    return []
-
-
-def _outlet(source: str | None) -> str | None:
-    if not source:
-        return None
-    name = source.strip().casefold()
-    return name.removeprefix("www.") or None
