@@ -52,8 +52,10 @@ TOP_TERMS = 60
 SEED_TERMS = 25
 # Average similarity two clusters need to merge.
 THRESHOLD = 0.11
-# Weaker links than this are dropped: they barely move a cluster's average.
-EDGE_FLOOR = THRESHOLD / 4
+# Weaker links than this are dropped: they barely move a cluster's average (the floor
+# of the rule before, kept when the threshold came down: storing and reading the
+# links between 0.0275 and 0.045 made the first grouping of BBC News a fifth slower).
+EDGE_FLOOR = 0.045
 # Time is evidence, not a wall. Up to ``DATE_WINDOW`` days apart, dates say nothing;
 # beyond it the body's similarity halves every ``BODY_HALF_LIFE`` days and the
 # headlines' every ``TITLE_HALF_LIFE`` days. The body's shared vocabulary ("breach",
