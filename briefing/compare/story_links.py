@@ -25,9 +25,6 @@ from briefing.compare.story_graph import lookup
 # Candidates kept per new article, those sharing the most rare words first: beyond a
 # few hundred they only add links too weak to move an average.
 MAX_CANDIDATES = 200
-# Candidates share at least this many of those words: on BBC, 70% of the pairs that
-# share one word score below the link floor and almost none reach the threshold.
-MIN_SHARED = 2
 
 
 def weigh(db: sqlite3.Connection, aids: Sequence[int], n: int, cap: int, cache: Recent) -> None:
@@ -80,7 +77,7 @@ def _post(
 ) -> None:
     """Put articles in the inverted index under each word of their vectors."""
     rows = [
-        (wid_of[t], aid, int(t in seeding[aid]))
+        (wid_of[t], aid, rule.seed_rank(t, seeding[aid], v))
         for aid, v in fresh.items()
         for t in v.text
         if t in wid_of
@@ -115,24 +112,30 @@ def _link(
         cache: Decoded vectors of earlier articles; candidates' are added.
         done: Pairs already scored in this chunk.
     """
-    seed_wids: list[int] = []
-    other_wids: list[int] = []
+    # This article's rare words by how they may find candidates (0, 1, 2: see
+    # :func:`~briefing.compare.stories.seed_rank`).
+    wids: tuple[list[int], list[int], list[int]] = ([], [], [])
     for t in v.text:
         if (wid := rare.get(t)) is not None:
-            (seed_wids if t in seeding else other_wids).append(wid)
-    # A pair is a candidate when one side's heaviest words are in the other's vector:
-    # this article's seeds against every posting, its other words against seeds only.
-    # Those sharing the most such words first.
+            wids[rule.seed_rank(t, seeding, v)].append(wid)
+    other_wids, seed_wids, title_wids = wids
+    # A pair is a candidate when it shares ``MIN_SHARED`` rare words counted as
+    # :func:`~briefing.compare.stories.cluster` counts them: a word counts when it is
+    # a seed on either side, twice when both headlines lead with it. Those sharing the
+    # most first.
     candidates = [
         b
         for (b,) in db.execute(
             "SELECT aid FROM ("
-            f"SELECT aid FROM postings WHERE wid IN ({','.join('?' * len(seed_wids))}) "
-            "UNION ALL SELECT aid FROM postings "
-            f"WHERE wid IN ({','.join('?' * len(other_wids))}) AND seed = 1"
-            ") WHERE aid != ? GROUP BY aid HAVING COUNT(*) >= ? "
-            "ORDER BY COUNT(*) DESC, aid LIMIT ?",
-            (*seed_wids, *other_wids, aid, MIN_SHARED, MAX_CANDIDATES),
+            "SELECT aid, 1 + (seed = 2) AS w FROM postings "
+            f"WHERE wid IN ({','.join('?' * len(title_wids))}) "
+            "UNION ALL SELECT aid, 1 AS w FROM postings "
+            f"WHERE wid IN ({','.join('?' * len(seed_wids))}) "
+            "UNION ALL SELECT aid, 1 AS w FROM postings "
+            f"WHERE wid IN ({','.join('?' * len(other_wids))}) AND seed > 0"
+            ") WHERE aid != ? GROUP BY aid HAVING SUM(w) >= ? "
+            "ORDER BY SUM(w) DESC, aid LIMIT ?",
+            (*title_wids, *seed_wids, *other_wids, aid, rule.MIN_SHARED, MAX_CANDIDATES),
         )
     ]
     found: dict[int, rule.Vectors] = {}

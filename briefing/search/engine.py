@@ -204,7 +204,7 @@ class WhooshEngine:
 
         The story is read from the story store: no clustering of the library here.
         """
-        from briefing.compare.stories import related_in_story
+        from briefing.compare.related import related_in_story
 
         # Only a small update here: a large one would keep the answer waiting for
         # seconds or minutes (``stories_report.deferred`` tells the caller).

@@ -17,16 +17,18 @@ import pytest
 
 from briefing.compare import story_graph, story_store
 from briefing.compare.model import Story
-from briefing.compare.stories import cluster, idf_table, related_in_story
+from briefing.compare.related import related_in_story
+from briefing.compare.stories import cluster, idf_table
 from briefing.compare.story_store import StoryStore, SyncReport
 from briefing.corpus.ingest import SourceFile, ingest_file, walk
 from briefing.corpus.model import Article
 from tests.conftest import CORPORA, SAMPLE
 
-# Measured: pairwise P 1.000, R 0.658, F1 0.793 on multi/data (bench/stories_eval.py);
+# Measured: pairwise P 0.955, R 0.898, F1 0.926 on multi/data (bench/stories_eval.py);
 # the floors leave a margin for small tuning changes, not for a broken clusterer.
-MULTI_F1_FLOOR = 0.7
-MULTI_PRECISION_FLOOR = 0.9
+MULTI_F1_FLOOR = 0.88
+MULTI_PRECISION_FLOOR = 0.93
+MULTI_RECALL_FLOOR = 0.85
 
 
 def _ingest(folder: Path, label: str) -> list[Article]:
@@ -70,18 +72,22 @@ def shared_corpora() -> Path:
 # --- the sample corpus -------------------------------------------------------------
 
 
-def test_sample_february_strikes_are_one_story_without_the_may_attack() -> None:
+def test_sample_gives_its_three_events() -> None:
+    # 000 and 001 (undated) report one round of strikes, 003 (undated) and 004 (February)
+    # another; 002, months later, a third.
     articles = _ingest(SAMPLE, "sample")
     ids = {a.id.rsplit("/", 1)[1][:3]: a.id for a in articles}
     stories = cluster(articles)
-    strikes = _story_of(stories, ids["003"])
-    assert ids["004"] in strikes.article_ids
-    assert ids["002"] not in strikes.article_ids
-    assert sorted(m for s in stories for m in s.article_ids) == sorted(ids.values())
-    # The biggest story comes first; its dates come from its dated member.
-    assert stories[0] is strikes
-    assert strikes.start == strikes.end == date(2024, 2, 4)
-    assert strikes.title in {a.title for a in articles if a.id in strikes.article_ids}
+    assert _groups(stories) == {
+        frozenset({ids["000"], ids["001"]}),
+        frozenset({ids["003"], ids["004"]}),
+        frozenset({ids["002"]}),
+    }
+    # A story's dates come from its dated members; its title from one of its members.
+    february = _story_of(stories, ids["003"])
+    assert february.start == february.end == date(2024, 2, 4)
+    assert february.title in {a.title for a in articles if a.id in february.article_ids}
+    assert _story_of(stories, ids["000"]).start is None
 
 
 def test_sample_clustering_is_deterministic() -> None:
@@ -209,6 +215,41 @@ _RATES = [
 ]
 
 
+_BREACH = [
+    (
+        "Hackers steal records of 9 million Quorvane customers",
+        "The payments firm Quorvane said attackers had copied the names, card numbers and "
+        "addresses of 9 million customers from a server in its Leeds data centre. Chief "
+        "executive Marta Oyelaran apologised and said the intrusion began in March.",
+    ),
+    (
+        "Quorvane breach: what 9 million customers should do now",
+        "Customers of Quorvane should change passwords and watch card statements after the "
+        "theft of 9 million records, consumer groups said. The firm's Leeds data centre "
+        "was breached in March, according to chief executive Marta Oyelaran.",
+    ),
+    (
+        "Quorvane says breach was larger, 14 million affected",
+        "Quorvane raised its count of customers whose records were stolen to 14 million "
+        "after auditors reviewed logs from the Leeds data centre. Marta Oyelaran told "
+        "lawmakers the company had hired an outside security firm.",
+    ),
+    (
+        "Quorvane chief Oyelaran resigns after data theft",
+        "Marta Oyelaran stepped down as chief executive of Quorvane, whose systems leaked "
+        "the records of 14 million customers this spring. The board said the Leeds data "
+        "centre had been rebuilt and that regulators were still investigating.",
+    ),
+]
+
+_OTHER_BREACH = (
+    "Hackers steal records from Brindlecombe Insurance",
+    "Brindlecombe Insurance said attackers had copied policy numbers and addresses of "
+    "customers in a breach of its Cardiff offices. Finance director Tobias Hallgren said "
+    "card data was not taken and police had been told.",
+)
+
+
 def test_reworded_articles_of_two_events_cluster_apart() -> None:
     day = date(2024, 3, 14)
     articles = [
@@ -234,14 +275,47 @@ def test_undated_articles_cluster_on_text_alone() -> None:
     assert stories[0].start is None and stories[0].end is None
 
 
-def test_near_identical_texts_two_months_apart_are_different_stories() -> None:
+def test_two_undated_articles_of_one_event_are_one_story() -> None:
+    articles = [_article("r0", *_RATES[0]), _article("r1", *_RATES[1])]
+    assert _groups(cluster(articles)) == {frozenset({"t/r0", "t/r1"})}
+
+
+def test_unrelated_articles_of_the_same_day_stay_apart() -> None:
+    day = date(2024, 3, 14)
+    articles = [
+        _article("q0", *_QUAKE[0], published=day),
+        _article("r0", *_RATES[0], published=day),
+        _article("b0", *_BREACH[0], published=day),
+    ]
+    assert len(cluster(articles)) == 3
+
+
+def test_an_event_is_followed_over_months_by_its_rare_names() -> None:
+    # A breach, its follow-ups five and eleven weeks later (reworded, new figures),
+    # and another company's breach in the same weeks: the shared names carry the
+    # follow-ups across the weeks, the shared topic does not carry the other breach.
+    day = date(2024, 5, 2)
+    articles = [
+        _article(f"b{i}", title, body, published=day + timedelta(days=gap))
+        for i, ((title, body), gap) in enumerate(zip(_BREACH, (0, 1, 36, 78), strict=True))
+    ]
+    articles.append(_article("o0", *_OTHER_BREACH, published=day + timedelta(days=37)))
+    assert _groups(cluster(articles)) == {
+        frozenset({"t/b0", "t/b1", "t/b2", "t/b3"}),
+        frozenset({"t/o0"}),
+    }
+
+
+def test_the_same_headline_two_years_on_is_another_story() -> None:
     title, body = _QUAKE[0]
     day = date(2024, 3, 14)
     articles = [
         _article("a", title, body, published=day),
         _article("b", title, body.replace("Tuesday", "Wednesday"), published=day),
-        _article("c", title, body, published=day + timedelta(days=60)),
-        _article("d", title, body.replace("Tuesday", "Friday"), published=day + timedelta(days=61)),
+        _article("c", title, body, published=day + timedelta(days=730)),
+        _article(
+            "d", title, body.replace("Tuesday", "Friday"), published=day + timedelta(days=731)
+        ),
     ]
     stories = cluster(articles)
     assert sorted(sorted(s.article_ids) for s in stories) == [["t/a", "t/b"], ["t/c", "t/d"]]
@@ -303,7 +377,8 @@ def test_multi_events_pairwise_f1_floor(shared_corpora: Path) -> None:
     precision, recall, f1 = _pairwise(gold, predicted)
     assert f1 >= MULTI_F1_FLOOR, (precision, recall, f1)
     assert precision >= MULTI_PRECISION_FLOOR, (precision, recall, f1)
-    assert len(set(gold.values())) <= len(stories) <= 60
+    assert recall >= MULTI_RECALL_FLOOR, (precision, recall, f1)
+    assert len(set(gold.values())) <= len(stories) <= 35
 
 
 def test_bbc_sample_clusters_quickly_and_keeps_duplicates_together(shared_corpora: Path) -> None:
@@ -370,12 +445,11 @@ def test_store_updated_step_by_step_equals_a_rebuild_and_the_batch(tmp_path: Pat
     index.by_id.update(events)
     report = index.sync(store)
     assert (report.added, report.removed) == (4, 0)
-    # Changed: r2 now reports the earthquake; removed: q0 and one sample article.
+    # Changed: r2 now reports the earthquake; removed: q0.
     index.by_id["t/r2"] = _article("r2", *_QUAKE[2], published=date(2024, 3, 14))
     del index.by_id["t/q0"]
-    del index.by_id[sample[0].id]
     report = index.sync(store)
-    assert (report.added, report.removed) == (1, 3)
+    assert (report.added, report.removed) == (1, 2)
     # Only the changed article is weighed again; only its stories are regrouped.
     assert report.vectorised == 1
     assert report.assigned < len(index.by_id)
