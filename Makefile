@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck unit bench bench-42k clean
+.PHONY: run test lint typecheck unit bench bench-42k eval clean
 
 # The pip that Python ships, not upgraded: what pipx users and packagers have, so a
 # dependency that only a newer pip resolves fails here first.
@@ -34,6 +34,10 @@ bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/tui_latency.py
+
+eval: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python bench/analysis_eval.py
 
 bench-42k: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
