@@ -156,7 +156,7 @@ class BriefingApp(App[None]):
     def on_search_screen_first_results(self, message: SearchScreen.FirstResults) -> None:
         self._launch_done(message.total)
 
-    def _launch_done(self, articles: int = 0) -> None:
+    def _launch_done(self, articles: int | None = None) -> None:
         """The search screen has painted its first results (or LAUNCH_WAIT_SECONDS have
         passed): what was held back for them starts, once. The start-up indexing worker
         walking the library's files (42,000 at a time) took the interpreter from the
@@ -165,7 +165,8 @@ class BriefingApp(App[None]):
         A library with articles already searchable is checked for changed files at the
         first pause in input (at most STARTUP_UPDATE_WAIT_SECONDS later: a minute): the check of
         42,000 files held the interpreter for two seconds, under the first keys typed.
-        A new or empty library starts building at once.
+        A new or empty library starts building at once. When the wait ran out first
+        (``articles`` None: a loaded machine), whether the library has an index decides.
         """
         if self._launched:
             return
@@ -176,6 +177,8 @@ class BriefingApp(App[None]):
         self._collector.start()
         if not self.update_on_start:
             return
+        if articles is None:
+            articles = 1 if self.engine.store.exists() else 0
         if articles:
             self._update_at_pause = True
         else:

@@ -163,3 +163,34 @@ async def test_the_app_builds_a_folder_through_worker_processes(tmp_path: Path) 
         assert not [m for m in messages if "failed" in m], messages
         screen = await _search(app, pilot, "zeppelin")
         assert screen.query_one(ResultList).total == count
+
+
+@pytest.mark.parametrize("indexed", [True, False])
+async def test_a_launch_slower_than_its_wait_still_leaves_an_indexed_library_s_check_for_a_pause(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, indexed: bool
+) -> None:
+    """On a loaded machine the first results can come after LAUNCH_WAIT_SECONDS: the
+    start-up work then starts without them, and an indexed library's check of its files
+    still waits for a pause in input (it started at once, under the first keys typed);
+    a library without an index starts building at once."""
+    from briefing.index.library import load_library
+    from briefing.search.engine import WhooshEngine
+    from briefing.tui import app as app_module
+
+    folder = write_files(
+        tmp_path / "wire", {f"{n}.txt": f"Title {n}\n\nBody {n}.\n" for n in range(3)}
+    )
+    if indexed:
+        library = load_library("slow")
+        library.add([folder])
+        library.save()
+        WhooshEngine(library).update()
+    monkeypatch.setattr(app_module, "LAUNCH_WAIT_SECONDS", 0.05)
+    monkeypatch.setattr(SearchScreen, "_first_painted", lambda self, total: None)  # never
+    app = make_app(library="slow") if indexed else make_app(path=folder)
+    async with app.run_test() as pilot:
+        while not app._launched:
+            await pilot.pause()
+        assert app._update_at_pause is indexed
+        assert bool([w for w in app.workers if w.group == "index"]) is not indexed
+        await settle(app, pilot)
