@@ -60,11 +60,13 @@ def _read(article: Article) -> tuple[list[Numbered], list[Fact]]:
     body = article.body
     for span in split_sentences(body):
         sentence = body[span.start : span.end]
+        when = dates(article.id, sentence, span.start)
         found = measures(article.id, sentence, span.start)
-        taken = [(n.fact.start - span.start, n.fact.end - span.start) for n in found]
+        taken = [(f.start - span.start, f.end - span.start) for f in when]
+        taken += [(n.fact.start - span.start, n.fact.end - span.start) for n in found]
         numbered.extend(found)
         numbered.extend(counts(article.id, sentence, span.start, taken))
-        others.extend(dates(article.id, sentence, span.start))
+        others.extend(when)
         others.extend(attributions(article.id, sentence, span.start))
     return numbered, others
 

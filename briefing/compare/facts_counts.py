@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 
-from briefing.compare.facts_dates import DATE
 from briefing.compare.facts_numbers import (
     NUMBER,
     QUALIFIERS,
     SCALE,
     Numbered,
     format_number,
+    has_number,
     interval,
     looks_like_year,
     number_of,
@@ -110,11 +110,13 @@ _BARE = frozenset({"killed", "injured", "missing", "homes"})
 def counts(
     article_id: str, sentence: str, offset: int, taken: list[tuple[int, int]]
 ) -> list[Numbered]:
-    """Counts in one sentence, skipping dates, years, numbers inside names, and ``taken``.
+    """Counts in one sentence, skipping years, numbers inside names, and ``taken``.
 
-    ``taken`` holds the spans (in sentence offsets) already read as measures.
+    ``taken`` holds the spans (in sentence offsets) already read as dates or measures.
     """
-    skip = [m.span() for m in DATE.finditer(sentence)] + taken
+    if not has_number(sentence):
+        return []
+    skip = taken
     out = []
     for m in _COUNT.finditer(sentence):
         if any(s <= m.start() < e or s < m.end() <= e for s, e in skip):

@@ -24,7 +24,9 @@ from briefing.compare.facts_numbers import (
 from briefing.compare.facts_places import is_currency, places_in
 from briefing.compare.model import Fact
 
-_Q = rf"(?:(?P<qualifier>{QUALIFIERS})\s+)?"
+# A qualifier starts a word: inside words the engine skips the alternatives at once (and
+# "moreover" is no "over").
+_Q = rf"(?:(?<!\w)(?P<qualifier>{QUALIFIERS})\s+)?"
 _SIGNS = {"$": "dollars", "€": "euros", "£": "pounds", "¥": "yen", "₹": "rupees"}
 # Units after a number, longest first; each maps to the unit it is compared in.
 _UNITS = {

@@ -99,6 +99,18 @@ class Numbered:
     high: float
 
 
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[a-z]+")
+_NUMBER_WORDS = frozenset(w for key in WORD_NUMBERS for w in key.split()) | set(_VAGUE)
+
+
+def has_number(sentence: str) -> bool:
+    """Whether a sentence may hold a number at all (a cheap test before the patterns)."""
+    if _DIGIT.search(sentence):
+        return True
+    return not _NUMBER_WORDS.isdisjoint(_LETTERS.findall(sentence.lower()))
+
+
 def number_of(m: re.Match[str]) -> tuple[float | None, str]:
     """The value and qualifier of a NUMBER match (vague words keep their word as qualifier).
 

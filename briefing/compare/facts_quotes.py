@@ -87,7 +87,13 @@ def attributions(article_id: str, sentence: str, offset: int) -> list[Fact]:
     return out
 
 
+# Every pattern needs one of these words: sentences without one are skipped at once.
+_ANY_SAY = re.compile(rf"\b(?:{_SAY})\b|ccording to")
+
+
 def _attribution_matches(sentence: str) -> Iterable[tuple[re.Match[str], str]]:
+    if not _ANY_SAY.search(sentence):
+        return
     for m in _ACCORDING.finditer(sentence):
         yield m, "who"
     for m in _ROLE_THEN_NAME.finditer(sentence):
