@@ -181,7 +181,7 @@ def _group_numbers(numbered: list[Numbered]) -> list[FactGroup]:
         score = similarity(one.fact.sentence, two.fact.sentence, weight)
         if score >= _threshold(one):
             candidates.append((score, i, j))
-    for _, i, j in sorted(candidates, reverse=True):
+    for _, i, j in sorted(candidates, reverse=True) + _only_figures(numbered, partnered):
         one, two = numbered[i], numbered[j]
         if (i, two.fact.article_id) in partnered or (j, one.fact.article_id) in partnered:
             continue
@@ -192,6 +192,55 @@ def _group_numbers(numbered: list[Numbered]) -> list[FactGroup]:
     for i, item in enumerate(numbered):
         components[find(i)].append(item)
     return [_number_group(members) for members in components.values()]
+
+
+def _only_figures(
+    numbered: list[Numbered], partnered: set[tuple[int, str]]
+) -> list[tuple[float, int, int]]:
+    """Pairs of the one figure each article gives for a specific measure, however worded.
+
+    When, of the figures two articles give for a specific measure (a magnitude, a
+    turnout, a share price) and did not pair, each article's lie in one sentence, the
+    first of them is that article's figure for the thing ("closed down 3.9%, having
+    fallen as much as 6%"): the two are paired, unless situated in different places.
+    """
+    by_what: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, item in enumerate(numbered):
+        if item.fact.kind == "measure" and item.what not in GENERIC:
+            by_what[(item.what, item.noun)].append(i)
+    pairs = []
+    for indices in by_what.values():
+        articles = sorted({numbered[i].fact.article_id for i in indices})
+        for n, one_id in enumerate(articles):
+            for two_id in articles[n + 1 :]:
+                one = _first_unpaired(numbered, indices, one_id, two_id, partnered)
+                two = _first_unpaired(numbered, indices, two_id, one_id, partnered)
+                if one is None or two is None:
+                    continue
+                places = (numbered[one].places, numbered[two].places)
+                if places[0] and places[1] and not places[0] & places[1]:
+                    continue
+                pairs.append((0.0, one, two))
+    return pairs
+
+
+def _first_unpaired(
+    numbered: list[Numbered],
+    indices: list[int],
+    article_id: str,
+    other_id: str,
+    partnered: set[tuple[int, str]],
+) -> int | None:
+    """The first of an article's figures not paired with the other article, if one sentence
+    holds them all."""
+    left = [
+        i
+        for i in indices
+        if numbered[i].fact.article_id == article_id and (i, other_id) not in partnered
+    ]
+    if not left or len({numbered[i].fact.sentence for i in left}) > 1:
+        return None
+    return min(left, key=lambda i: numbered[i].fact.start)
 
 
 def _number_group(members: list[Numbered]) -> FactGroup:
@@ -256,7 +305,8 @@ def _differ(a: Numbered, b: Numbered) -> bool:
     """Whether two figures disagree: different values, unless one rounds the other.
 
     Vague amounts ("dozens") disagree only with figures outside their range; "about
-    12,000" and "12,400" are one figure rounded; "at least 9" and "11" are two tolls.
+    12,000" and "12,400" are one figure rounded (but "around 54" is no rounding of 52);
+    "at least 9" and "11" are two tolls.
     """
     if a.fact.number is None or b.fact.number is None or a.fact.number == b.fact.number:
         return False
@@ -265,9 +315,14 @@ def _differ(a: Numbered, b: Numbered) -> bool:
     vague = ("dozens", "hundreds", "thousands", "scores")
     if any(v in q for q in (a.fact.qualifier, b.fact.qualifier) for v in vague):
         return a.high < b.low or b.high < a.low
-    if a.fact.qualifier in _APPROXIMATE or b.fact.qualifier in _APPROXIMATE:
+    if any(x.fact.qualifier in _APPROXIMATE and _round(x.fact.number or 0.0) for x in (a, b)):
         return abs(a.fact.number - b.fact.number) > _ROUNDING * max(a.fact.number, b.fact.number)
     return True
+
+
+def _round(number: float) -> bool:
+    """Whether a figure reads as rounded: "about 12,000", "around 300" (not "around 54")."""
+    return number >= 10 and number.is_integer() and number % 5 == 0
 
 
 def _quote(item: Numbered) -> str:

@@ -67,6 +67,9 @@ _CLASSES = {
     "contractors": "contractor",
     "fighters": "fighter militant militiaman militiamen guard",
     "targets": "target location site",
+    "agreements": "agreement deal accord pact memorandum treaty",
+    "seats": "seat",
+    "homes": "home house dwelling",
 }
 _CLASS_OF = {w: cls for cls, words in _CLASSES.items() for w in words.split()}
 # Classes that name who the victims were; two different ones for one toll conflict.
@@ -128,6 +131,8 @@ def counts(
         if digits and "." not in digits and not m.group("scale") and looks_like_year(digits):
             continue
         thing, head, end = _noun_phrase(sentence, m.end())
+        if not head:
+            thing, head, end = _part_of(sentence, m.end())
         if head in _UNIT_WORDS or head in _RATES:
             continue
         event = _event(sentence, m.start(), end if head else m.end())
@@ -163,6 +168,58 @@ def counts(
         low, high = interval(number, qualifier)
         noun = _noun_written(thing, m.start() == 0) or "people"
         out.append(Numbered(fact, what, noun, event, places_in(sentence), low, high))
+    if "-" in sentence:
+        out.extend(_sizes(article_id, sentence, offset))
+    return out
+
+
+# "96 of the 230 seats": the part counts what the whole counts.
+_OF_A_WHOLE = re.compile(rf"\s+of\s+(?:the|its|their)\s+(?:{NUMBER})(?=\s)", re.IGNORECASE)
+
+
+def _part_of(sentence: str, pos: int) -> tuple[str, str, int]:
+    """The noun phrase of "N of the M X" (X), or nothing."""
+    whole = _OF_A_WHOLE.match(sentence, pos)
+    if not whole:
+        return "", "", pos
+    thing, head, _ = _noun_phrase(sentence, whole.end())
+    return thing, head, pos
+
+
+# "a 230-seat parliament", "the 43-member council": the size of a body, in seats when
+# the body is a legislature.
+_SIZE = re.compile(
+    r"(?<![\w.,-])(?P<digits>\d{1,3}(?:,\d{3})*)-(?P<unit>seat|member|strong)\s+"
+    r"(?P<body>[a-z]+(?:\s+[a-z]+){0,2})"
+)
+_LEGISLATURES = _words("parliament assembly council chamber legislature house senate congress diet")
+
+
+def _sizes(article_id: str, sentence: str, offset: int) -> list[Numbered]:
+    """Counts written as the size of a body: "the 230-seat assembly" (230 seats)."""
+    out = []
+    for m in _SIZE.finditer(sentence):
+        unit, words = m.group("unit"), m.group("body").split()
+        legislature = next((w for w in words if w in _LEGISLATURES), "")
+        body = legislature or words[0]
+        if unit == "seat" or legislature:
+            what, noun = "seats", "seats"
+        else:
+            what, noun = "members", "members"
+        number = float(m.group("digits").replace(",", ""))
+        fact = Fact(
+            article_id=article_id,
+            kind="count",
+            value=format_number(number),
+            thing=f"{noun} ({body})",
+            text=sentence[m.start() : m.start("body") + m.group("body").find(body) + len(body)],
+            sentence=sentence,
+            start=offset + m.start(),
+            end=offset + m.start("body") + m.group("body").find(body) + len(body),
+            number=number,
+            qualifier="",
+        )
+        out.append(Numbered(fact, what, noun, "", places_in(sentence), number, number))
     return out
 
 
@@ -206,6 +263,8 @@ def _noun_phrase(sentence: str, pos: int) -> tuple[str, str, int]:
         skipping_of = False
         if lower in _STOP or len(taken) >= 4 or _is_verb_form(lower) or lower in _AFTER_WORDS:
             break
+        if taken and _DETERMINER_NEXT.match(sentence, pos + w.end()):
+            break  # a noun is not followed by "their": "rivers burst their banks"
         taken.append(w)
         last = w.end()
         if w.group().endswith(".") and not _is_acronym(w.group()):
@@ -229,6 +288,7 @@ def _noun_phrase(sentence: str, pos: int) -> tuple[str, str, int]:
     return phrase, head, end
 
 
+_DETERMINER_NEXT = re.compile(r"\s+(?:the|a|an|their|its|his|her|our)\s", re.IGNORECASE)
 # Casualty words that end a noun phrase even where they are not participles ("11 dead").
 _AFTER_WORDS = _words("dead hurt missing homeless")
 

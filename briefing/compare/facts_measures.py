@@ -214,8 +214,24 @@ def _currency(m: re.Match[str]) -> str:
     return f"{adjective} {name}" if adjective else name
 
 
+# A figure given for comparison: "turnout was 47%, below the 52% of the first round".
+_EARLIER = re.compile(
+    r"\b(?:up from|down from|from|below|above|compared with|compared to|than)"
+    r"\s+(?:the\s+|a\s+|its\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _what(sentence: str, m: re.Match[str], unit: str) -> str:
-    """What a physical or percentage measure is of: the subject word nearest to it."""
+    """What a physical or percentage measure is of (a figure it is compared with apart)."""
+    what = _subject(sentence, m, unit)
+    if _EARLIER.search(sentence, max(0, m.start() - 20), m.start()):
+        return f"{what}, earlier"
+    return what
+
+
+def _subject(sentence: str, m: re.Match[str], unit: str) -> str:
+    """The subject word nearest to a physical or percentage measure, or a default."""
     subjects = _SUBJECTS.get(unit, ())
     if subjects:
         best, distance = "", 10**6

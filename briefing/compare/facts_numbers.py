@@ -74,7 +74,8 @@ NUMBER = (
     r"|(?P<vague>dozens|hundreds|thousands|scores)"
     rf"|(?P<word>a dozen|(?:{_TENS})[-\s](?:{_UNITS})|{_WORDS})"
 )
-SCALE = r"(?:\s+(?P<scale>thousand|million|billion|trillion)\b)?"
+# "six hundred", "two hundred thousand" are one number ("hundreds" is a vague amount).
+SCALE = r"(?:\s+(?P<hundred>hundred)\b)?(?:\s+(?P<scale>thousand|million|billion|trillion)\b)?"
 # After an amount of money, abbreviations glued to the number also scale it ("$4.6bn").
 MONEY_SCALE = r"(?:\s+(?P<scale>thousand|million|billion|trillion)\b|(?P<short>mn|bn|tn|m|b)\b)?"
 
@@ -120,6 +121,8 @@ def number_of(m: re.Match[str]) -> tuple[float | None, str]:
     qualifier = (groups.get("qualifier") or "").lower()
     qualifier = " ".join(qualifier.split())
     scale = _SCALES.get((groups.get("scale") or groups.get("short") or "").lower(), 1.0)
+    if groups.get("hundred"):
+        scale *= 100
     if m.group("digits"):
         return float(m.group("digits").replace(",", "")) * scale, qualifier
     if m.group("vague"):
