@@ -84,6 +84,7 @@ _PRISON = (
     ),
 )
 
+_SIGN = re.compile(r"[$€£¥₹]")
 _PRISON_WORDS = re.compile(r"prison|jail|sentence|bars|imprison")
 # Money and units need digits or a scale word ("2.1 million", "35 km").
 _NUMERIC = re.compile(r"\d|million|billion|trillion|thousand")
@@ -107,6 +108,14 @@ _SUBJECTS = {
     "mm": (("rain", "rainfall"), ("snow", "snowfall")),
     "hectares": (("burn", "area burned"), ("fire", "area burned"), ("flood", "area flooded")),
 }
+# One pattern per unit over its subject words, compiled once.
+_SUBJECT_WORDS = {
+    unit: re.compile(
+        r"\b(?P<word>" + "|".join(re.escape(w) for w, _ in pairs) + r")\w*", re.IGNORECASE
+    )
+    for unit, pairs in _SUBJECTS.items()
+}
+_SUBJECT_OF = {unit: dict(pairs) for unit, pairs in _SUBJECTS.items()}
 _DEFAULT_WHAT = {
     "km": "distance",
     "miles": "distance",
@@ -178,7 +187,8 @@ def _matches(sentence: str) -> list[tuple[re.Match[str], str, str]]:
         out.extend((m, "years", "prison sentence") for m in _all(_PRISON, sentence))
     if not _NUMERIC.search(lower):
         return out
-    for m in _all(_MONEY, sentence):
+    money = _MONEY if _SIGN.search(sentence) else _MONEY[1:]
+    for m in _all(money, sentence):
         unit = _currency(m)
         if unit:
             out.append((m, unit, f"amount in {unit}"))
@@ -232,16 +242,16 @@ def _what(sentence: str, m: re.Match[str], unit: str) -> str:
 
 def _subject(sentence: str, m: re.Match[str], unit: str) -> str:
     """The subject word nearest to a physical or percentage measure, or a default."""
-    subjects = _SUBJECTS.get(unit, ())
-    if subjects:
+    pattern = _SUBJECT_WORDS.get(unit)
+    if pattern:
         best, distance = "", 10**6
-        for word, what in subjects:
-            for w in re.finditer(rf"\b{word}\w*", sentence, re.IGNORECASE):
-                d = min(abs(w.start() - m.end()), abs(m.start() - w.end()))
-                # "depth of 35 km" names the number right before it, not the next one.
-                reach = 4 if " " in word or word == "deep" else 60
-                if d < distance and d <= reach:
-                    best, distance = what, d
+        for w in pattern.finditer(sentence):
+            word = w.group("word").lower()
+            d = min(abs(w.start() - m.end()), abs(m.start() - w.end()))
+            # "depth of 35 km" names the number right before it, not the next one.
+            reach = 4 if " " in word or word == "deep" else 60
+            if d < distance and d <= reach:
+                best, distance = _SUBJECT_OF[unit][word], d
         if best:
             return best
     return _DEFAULT_WHAT.get(unit, unit)
