@@ -98,13 +98,11 @@ def group(articles: Sequence[Article]) -> tuple[FactGroup, ...]:
     )
 
 
-def _comparable(one: Numbered, two: Numbered) -> bool:
-    """Whether two counts or measures could be about the same thing at all."""
-    if one.fact.kind != two.fact.kind or _family(one.event) != _family(two.event):
-        return False
-    if one.fact.kind == "measure":
-        return (one.noun, one.what) == (two.noun, two.what)
-    return True
+def _comparable_key(item: Numbered) -> tuple[str, str, str, str]:
+    """Counts or measures could be about the same thing only when their keys are equal."""
+    if item.fact.kind == "measure":
+        return (item.fact.kind, _family(item.event), item.noun, item.what)
+    return (item.fact.kind, _family(item.event), "", "")
 
 
 def _compatible(one: Numbered, two: Numbered) -> bool:
@@ -156,11 +154,14 @@ def _group_numbers(numbered: list[Numbered]) -> list[FactGroup]:
 
     partnered: set[tuple[int, str]] = set()
     candidates: list[tuple[float, int, int]] = []
+    buckets: dict[tuple[str, str, str, str], list[int]] = defaultdict(list)
+    for i, item in enumerate(numbered):
+        buckets[_comparable_key(item)].append(i)
     pairs = [
         (i, j)
-        for i in range(len(numbered))
-        for j in range(i + 1, len(numbered))
-        if _comparable(numbered[i], numbered[j])
+        for indices in buckets.values()
+        for n, i in enumerate(indices)
+        for j in indices[n + 1 :]
     ]
     for i, j in pairs:
         one, two = numbered[i], numbered[j]

@@ -50,7 +50,7 @@ _UNITS = {
     r"%|percent|per cent": "%",
 }
 _UNIT = "|".join(f"(?:{u})" for u in _UNITS)
-_UNIT_OF = [(re.compile(rf"^(?:{u})$", re.IGNORECASE), name) for u, name in _UNITS.items()]
+_UNIT_OF = {alias.lower(): name for u, name in _UNITS.items() for alias in u.split("|")}
 
 # Each pattern names its number with NUMBER's groups (one alternative per pattern:
 # a group name may appear once in a regular expression).
@@ -193,7 +193,7 @@ def _matches(sentence: str) -> list[tuple[re.Match[str], str, str]]:
         if unit:
             out.append((m, unit, f"amount in {unit}"))
     for m in _PHYSICAL.finditer(sentence):
-        unit = next(name for pattern, name in _UNIT_OF if pattern.match(m.group("unit")))
+        unit = _UNIT_OF[" ".join(m.group("unit").lower().split())]
         out.append((m, unit, _what(sentence, m, unit)))
     return out
 
