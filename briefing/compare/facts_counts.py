@@ -47,7 +47,9 @@ _STOP = _words(
     "is are be been has have had will would could said says according including than "
     "across near into per while when where after before during since this these those it "
     "its their his her our we they he she such because last more remain remains stay "
-    "stays die dies lost face faces nearby there here now today yesterday ago"
+    "stays die dies lost face faces nearby there here now today yesterday ago "
+    "over under against between among within without through toward towards behind "
+    "beyond via amid despite about"
 )
 # Percentages are rates, not counts of things.
 _RATES = _words("percent per cent")
@@ -295,7 +297,13 @@ _AFTER_WORDS = _words("dead hurt missing homeless")
 
 def _is_verb_form(word: str) -> bool:
     """Participles end a noun phrase ("two drones attacked", "facilities starting")."""
-    return len(word) > 4 and word.endswith(("ed", "ing")) and word not in {"building"}
+    # A hyphenated compound is an adjective ("water-dropping aircraft", "rebel-held towns").
+    return (
+        len(word) > 4
+        and word.endswith(("ed", "ing"))
+        and word not in {"building"}
+        and "-" not in word
+    )
 
 
 def _is_acronym(word: str) -> bool:

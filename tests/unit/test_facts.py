@@ -213,3 +213,10 @@ def test_deals_and_houses_count_as_agreements_and_homes() -> None:
     c = make("c", "The storm flattened 800 houses along the coast.")
     d = make("d", "The storm flattened 800 homes along the coast.")
     assert not group_with(group([c, d]), "800 houses").conflict
+
+
+def test_prepositions_and_hyphenated_adjectives_in_counted_phrases() -> None:
+    facts = numeric("Some 2,000 pupils between the ages of six and ten sat the test.")
+    assert facts["Some 2,000 pupils"].thing == "pupils"
+    hyphen = numeric("Crews flew 12 fire-fighting helicopters over the hills.")
+    assert hyphen["12 fire-fighting helicopters"].thing == "fire-fighting helicopters"
