@@ -1,4 +1,4 @@
-"""python bench/eval_facts.py [--verbose]
+"""python bench/eval_facts.py [--verbose] [--labels DIR]
 
 The facts table against labelled pairs of articles (``bench/labels/facts/*.json``): two
 invented outlets reporting one invented event each, written before the extractor was
@@ -171,8 +171,15 @@ def main() -> None:
     """Print the scores (and with --verbose, every error, pair by pair)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="list every error")
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        default=LABELS,
+        help="folder of labelled pairs (default bench/labels/facts; "
+        "the held-out set is bench/labels/facts_heldout)",
+    )
     args = parser.parse_args()
-    scores = fact_scores(verbose=args.verbose)
+    scores = fact_scores(args.labels, verbose=args.verbose)
     print(
         f"{scores['pairs']} pairs: {scores['conflicts']} labelled conflicts, "
         f"{scores['agreements']} labelled agreements"

@@ -60,11 +60,13 @@ def _read(article: Article) -> tuple[list[Numbered], list[Fact]]:
     body = article.body
     for span in split_sentences(body):
         sentence = body[span.start : span.end]
+        when = dates(article.id, sentence, span.start)
         found = measures(article.id, sentence, span.start)
-        taken = [(n.fact.start - span.start, n.fact.end - span.start) for n in found]
+        taken = [(f.start - span.start, f.end - span.start) for f in when]
+        taken += [(n.fact.start - span.start, n.fact.end - span.start) for n in found]
         numbered.extend(found)
         numbered.extend(counts(article.id, sentence, span.start, taken))
-        others.extend(dates(article.id, sentence, span.start))
+        others.extend(when)
         others.extend(attributions(article.id, sentence, span.start))
     return numbered, others
 
@@ -96,13 +98,11 @@ def group(articles: Sequence[Article]) -> tuple[FactGroup, ...]:
     )
 
 
-def _comparable(one: Numbered, two: Numbered) -> bool:
-    """Whether two counts or measures could be about the same thing at all."""
-    if one.fact.kind != two.fact.kind or _family(one.event) != _family(two.event):
-        return False
-    if one.fact.kind == "measure":
-        return (one.noun, one.what) == (two.noun, two.what)
-    return True
+def _comparable_key(item: Numbered) -> tuple[str, str, str, str]:
+    """Counts or measures could be about the same thing only when their keys are equal."""
+    if item.fact.kind == "measure":
+        return (item.fact.kind, _family(item.event), item.noun, item.what)
+    return (item.fact.kind, _family(item.event), "", "")
 
 
 def _compatible(one: Numbered, two: Numbered) -> bool:
@@ -154,11 +154,14 @@ def _group_numbers(numbered: list[Numbered]) -> list[FactGroup]:
 
     partnered: set[tuple[int, str]] = set()
     candidates: list[tuple[float, int, int]] = []
+    buckets: dict[tuple[str, str, str, str], list[int]] = defaultdict(list)
+    for i, item in enumerate(numbered):
+        buckets[_comparable_key(item)].append(i)
     pairs = [
         (i, j)
-        for i in range(len(numbered))
-        for j in range(i + 1, len(numbered))
-        if _comparable(numbered[i], numbered[j])
+        for indices in buckets.values()
+        for n, i in enumerate(indices)
+        for j in indices[n + 1 :]
     ]
     for i, j in pairs:
         one, two = numbered[i], numbered[j]
@@ -179,7 +182,7 @@ def _group_numbers(numbered: list[Numbered]) -> list[FactGroup]:
         score = similarity(one.fact.sentence, two.fact.sentence, weight)
         if score >= _threshold(one):
             candidates.append((score, i, j))
-    for _, i, j in sorted(candidates, reverse=True):
+    for _, i, j in sorted(candidates, reverse=True) + _only_figures(numbered, partnered):
         one, two = numbered[i], numbered[j]
         if (i, two.fact.article_id) in partnered or (j, one.fact.article_id) in partnered:
             continue
@@ -190,6 +193,55 @@ def _group_numbers(numbered: list[Numbered]) -> list[FactGroup]:
     for i, item in enumerate(numbered):
         components[find(i)].append(item)
     return [_number_group(members) for members in components.values()]
+
+
+def _only_figures(
+    numbered: list[Numbered], partnered: set[tuple[int, str]]
+) -> list[tuple[float, int, int]]:
+    """Pairs of the one figure each article gives for a specific measure, however worded.
+
+    When, of the figures two articles give for a specific measure (a magnitude, a
+    turnout, a share price) and did not pair, each article's lie in one sentence, the
+    first of them is that article's figure for the thing ("closed down 3.9%, having
+    fallen as much as 6%"): the two are paired, unless situated in different places.
+    """
+    by_what: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, item in enumerate(numbered):
+        if item.fact.kind == "measure" and item.what not in GENERIC:
+            by_what[(item.what, item.noun)].append(i)
+    pairs = []
+    for indices in by_what.values():
+        articles = sorted({numbered[i].fact.article_id for i in indices})
+        for n, one_id in enumerate(articles):
+            for two_id in articles[n + 1 :]:
+                one = _first_unpaired(numbered, indices, one_id, two_id, partnered)
+                two = _first_unpaired(numbered, indices, two_id, one_id, partnered)
+                if one is None or two is None:
+                    continue
+                places = (numbered[one].places, numbered[two].places)
+                if places[0] and places[1] and not places[0] & places[1]:
+                    continue
+                pairs.append((0.0, one, two))
+    return pairs
+
+
+def _first_unpaired(
+    numbered: list[Numbered],
+    indices: list[int],
+    article_id: str,
+    other_id: str,
+    partnered: set[tuple[int, str]],
+) -> int | None:
+    """The first of an article's figures not paired with the other article, if one sentence
+    holds them all."""
+    left = [
+        i
+        for i in indices
+        if numbered[i].fact.article_id == article_id and (i, other_id) not in partnered
+    ]
+    if not left or len({numbered[i].fact.sentence for i in left}) > 1:
+        return None
+    return min(left, key=lambda i: numbered[i].fact.start)
 
 
 def _number_group(members: list[Numbered]) -> FactGroup:
@@ -254,7 +306,8 @@ def _differ(a: Numbered, b: Numbered) -> bool:
     """Whether two figures disagree: different values, unless one rounds the other.
 
     Vague amounts ("dozens") disagree only with figures outside their range; "about
-    12,000" and "12,400" are one figure rounded; "at least 9" and "11" are two tolls.
+    12,000" and "12,400" are one figure rounded (but "around 54" is no rounding of 52);
+    "at least 9" and "11" are two tolls.
     """
     if a.fact.number is None or b.fact.number is None or a.fact.number == b.fact.number:
         return False
@@ -263,9 +316,14 @@ def _differ(a: Numbered, b: Numbered) -> bool:
     vague = ("dozens", "hundreds", "thousands", "scores")
     if any(v in q for q in (a.fact.qualifier, b.fact.qualifier) for v in vague):
         return a.high < b.low or b.high < a.low
-    if a.fact.qualifier in _APPROXIMATE or b.fact.qualifier in _APPROXIMATE:
+    if any(x.fact.qualifier in _APPROXIMATE and _round(x.fact.number or 0.0) for x in (a, b)):
         return abs(a.fact.number - b.fact.number) > _ROUNDING * max(a.fact.number, b.fact.number)
     return True
+
+
+def _round(number: float) -> bool:
+    """Whether a figure reads as rounded: "about 12,000", "around 300" (not "around 54")."""
+    return number >= 10 and number.is_integer() and number % 5 == 0
 
 
 def _quote(item: Numbered) -> str:

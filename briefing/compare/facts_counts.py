@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 
-from briefing.compare.facts_dates import DATE
 from briefing.compare.facts_numbers import (
     NUMBER,
     QUALIFIERS,
     SCALE,
     Numbered,
     format_number,
+    has_number,
     interval,
     looks_like_year,
     number_of,
@@ -47,7 +47,9 @@ _STOP = _words(
     "is are be been has have had will would could said says according including than "
     "across near into per while when where after before during since this these those it "
     "its their his her our we they he she such because last more remain remains stay "
-    "stays die dies lost face faces nearby there here now today yesterday ago"
+    "stays die dies lost face faces nearby there here now today yesterday ago "
+    "over under against between among within without through toward towards behind "
+    "beyond via amid despite about"
 )
 # Percentages are rates, not counts of things.
 _RATES = _words("percent per cent")
@@ -67,6 +69,9 @@ _CLASSES = {
     "contractors": "contractor",
     "fighters": "fighter militant militiaman militiamen guard",
     "targets": "target location site",
+    "agreements": "agreement deal accord pact memorandum treaty",
+    "seats": "seat",
+    "homes": "home house dwelling",
 }
 _CLASS_OF = {w: cls for cls, words in _CLASSES.items() for w in words.split()}
 # Classes that name who the victims were; two different ones for one toll conflict.
@@ -110,11 +115,13 @@ _BARE = frozenset({"killed", "injured", "missing", "homes"})
 def counts(
     article_id: str, sentence: str, offset: int, taken: list[tuple[int, int]]
 ) -> list[Numbered]:
-    """Counts in one sentence, skipping dates, years, numbers inside names, and ``taken``.
+    """Counts in one sentence, skipping years, numbers inside names, and ``taken``.
 
-    ``taken`` holds the spans (in sentence offsets) already read as measures.
+    ``taken`` holds the spans (in sentence offsets) already read as dates or measures.
     """
-    skip = [m.span() for m in DATE.finditer(sentence)] + taken
+    if not has_number(sentence):
+        return []
+    skip = taken
     out = []
     for m in _COUNT.finditer(sentence):
         if any(s <= m.start() < e or s < m.end() <= e for s, e in skip):
@@ -126,6 +133,8 @@ def counts(
         if digits and "." not in digits and not m.group("scale") and looks_like_year(digits):
             continue
         thing, head, end = _noun_phrase(sentence, m.end())
+        if not head:
+            thing, head, end = _part_of(sentence, m.end())
         if head in _UNIT_WORDS or head in _RATES:
             continue
         event = _event(sentence, m.start(), end if head else m.end())
@@ -161,6 +170,58 @@ def counts(
         low, high = interval(number, qualifier)
         noun = _noun_written(thing, m.start() == 0) or "people"
         out.append(Numbered(fact, what, noun, event, places_in(sentence), low, high))
+    if "-" in sentence:
+        out.extend(_sizes(article_id, sentence, offset))
+    return out
+
+
+# "96 of the 230 seats": the part counts what the whole counts.
+_OF_A_WHOLE = re.compile(rf"\s+of\s+(?:the|its|their)\s+(?:{NUMBER})(?=\s)", re.IGNORECASE)
+
+
+def _part_of(sentence: str, pos: int) -> tuple[str, str, int]:
+    """The noun phrase of "N of the M X" (X), or nothing."""
+    whole = _OF_A_WHOLE.match(sentence, pos)
+    if not whole:
+        return "", "", pos
+    thing, head, _ = _noun_phrase(sentence, whole.end())
+    return thing, head, pos
+
+
+# "a 230-seat parliament", "the 43-member council": the size of a body, in seats when
+# the body is a legislature.
+_SIZE = re.compile(
+    r"(?<![\w.,-])(?P<digits>\d{1,3}(?:,\d{3})*)-(?P<unit>seat|member|strong)\s+"
+    r"(?P<body>[a-z]+(?:\s+[a-z]+){0,2})"
+)
+_LEGISLATURES = _words("parliament assembly council chamber legislature house senate congress diet")
+
+
+def _sizes(article_id: str, sentence: str, offset: int) -> list[Numbered]:
+    """Counts written as the size of a body: "the 230-seat assembly" (230 seats)."""
+    out = []
+    for m in _SIZE.finditer(sentence):
+        unit, words = m.group("unit"), m.group("body").split()
+        legislature = next((w for w in words if w in _LEGISLATURES), "")
+        body = legislature or words[0]
+        if unit == "seat" or legislature:
+            what, noun = "seats", "seats"
+        else:
+            what, noun = "members", "members"
+        number = float(m.group("digits").replace(",", ""))
+        fact = Fact(
+            article_id=article_id,
+            kind="count",
+            value=format_number(number),
+            thing=f"{noun} ({body})",
+            text=sentence[m.start() : m.start("body") + m.group("body").find(body) + len(body)],
+            sentence=sentence,
+            start=offset + m.start(),
+            end=offset + m.start("body") + m.group("body").find(body) + len(body),
+            number=number,
+            qualifier="",
+        )
+        out.append(Numbered(fact, what, noun, "", places_in(sentence), number, number))
     return out
 
 
@@ -204,6 +265,8 @@ def _noun_phrase(sentence: str, pos: int) -> tuple[str, str, int]:
         skipping_of = False
         if lower in _STOP or len(taken) >= 4 or _is_verb_form(lower) or lower in _AFTER_WORDS:
             break
+        if taken and _DETERMINER_NEXT.match(sentence, pos + w.end()):
+            break  # a noun is not followed by "their": "rivers burst their banks"
         taken.append(w)
         last = w.end()
         if w.group().endswith(".") and not _is_acronym(w.group()):
@@ -227,13 +290,20 @@ def _noun_phrase(sentence: str, pos: int) -> tuple[str, str, int]:
     return phrase, head, end
 
 
+_DETERMINER_NEXT = re.compile(r"\s+(?:the|a|an|their|its|his|her|our)\s", re.IGNORECASE)
 # Casualty words that end a noun phrase even where they are not participles ("11 dead").
 _AFTER_WORDS = _words("dead hurt missing homeless")
 
 
 def _is_verb_form(word: str) -> bool:
     """Participles end a noun phrase ("two drones attacked", "facilities starting")."""
-    return len(word) > 4 and word.endswith(("ed", "ing")) and word not in {"building"}
+    # A hyphenated compound is an adjective ("water-dropping aircraft", "rebel-held towns").
+    return (
+        len(word) > 4
+        and word.endswith(("ed", "ing"))
+        and word not in {"building"}
+        and "-" not in word
+    )
 
 
 def _is_acronym(word: str) -> bool:

@@ -24,7 +24,9 @@ from briefing.compare.facts_numbers import (
 from briefing.compare.facts_places import is_currency, places_in
 from briefing.compare.model import Fact
 
-_Q = rf"(?:(?P<qualifier>{QUALIFIERS})\s+)?"
+# A qualifier starts a word: inside words the engine skips the alternatives at once (and
+# "moreover" is no "over").
+_Q = rf"(?:(?<!\w)(?P<qualifier>{QUALIFIERS})\s+)?"
 _SIGNS = {"$": "dollars", "€": "euros", "£": "pounds", "¥": "yen", "₹": "rupees"}
 # Units after a number, longest first; each maps to the unit it is compared in.
 _UNITS = {
@@ -48,7 +50,7 @@ _UNITS = {
     r"%|percent|per cent": "%",
 }
 _UNIT = "|".join(f"(?:{u})" for u in _UNITS)
-_UNIT_OF = [(re.compile(rf"^(?:{u})$", re.IGNORECASE), name) for u, name in _UNITS.items()]
+_UNIT_OF = {alias.lower(): name for u, name in _UNITS.items() for alias in u.split("|")}
 
 # Each pattern names its number with NUMBER's groups (one alternative per pattern:
 # a group name may appear once in a regular expression).
@@ -82,6 +84,7 @@ _PRISON = (
     ),
 )
 
+_SIGN = re.compile(r"[$€£¥₹]")
 _PRISON_WORDS = re.compile(r"prison|jail|sentence|bars|imprison")
 # Money and units need digits or a scale word ("2.1 million", "35 km").
 _NUMERIC = re.compile(r"\d|million|billion|trillion|thousand")
@@ -105,6 +108,14 @@ _SUBJECTS = {
     "mm": (("rain", "rainfall"), ("snow", "snowfall")),
     "hectares": (("burn", "area burned"), ("fire", "area burned"), ("flood", "area flooded")),
 }
+# One pattern per unit over its subject words, compiled once.
+_SUBJECT_WORDS = {
+    unit: re.compile(
+        r"\b(?P<word>" + "|".join(re.escape(w) for w, _ in pairs) + r")\w*", re.IGNORECASE
+    )
+    for unit, pairs in _SUBJECTS.items()
+}
+_SUBJECT_OF = {unit: dict(pairs) for unit, pairs in _SUBJECTS.items()}
 _DEFAULT_WHAT = {
     "km": "distance",
     "miles": "distance",
@@ -176,12 +187,13 @@ def _matches(sentence: str) -> list[tuple[re.Match[str], str, str]]:
         out.extend((m, "years", "prison sentence") for m in _all(_PRISON, sentence))
     if not _NUMERIC.search(lower):
         return out
-    for m in _all(_MONEY, sentence):
+    money = _MONEY if _SIGN.search(sentence) else _MONEY[1:]
+    for m in _all(money, sentence):
         unit = _currency(m)
         if unit:
             out.append((m, unit, f"amount in {unit}"))
     for m in _PHYSICAL.finditer(sentence):
-        unit = next(name for pattern, name in _UNIT_OF if pattern.match(m.group("unit")))
+        unit = _UNIT_OF[" ".join(m.group("unit").lower().split())]
         out.append((m, unit, _what(sentence, m, unit)))
     return out
 
@@ -212,18 +224,34 @@ def _currency(m: re.Match[str]) -> str:
     return f"{adjective} {name}" if adjective else name
 
 
+# A figure given for comparison: "turnout was 47%, below the 52% of the first round".
+_EARLIER = re.compile(
+    r"\b(?:up from|down from|from|below|above|compared with|compared to|than)"
+    r"\s+(?:the\s+|a\s+|its\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _what(sentence: str, m: re.Match[str], unit: str) -> str:
-    """What a physical or percentage measure is of: the subject word nearest to it."""
-    subjects = _SUBJECTS.get(unit, ())
-    if subjects:
+    """What a physical or percentage measure is of (a figure it is compared with apart)."""
+    what = _subject(sentence, m, unit)
+    if _EARLIER.search(sentence, max(0, m.start() - 20), m.start()):
+        return f"{what}, earlier"
+    return what
+
+
+def _subject(sentence: str, m: re.Match[str], unit: str) -> str:
+    """The subject word nearest to a physical or percentage measure, or a default."""
+    pattern = _SUBJECT_WORDS.get(unit)
+    if pattern:
         best, distance = "", 10**6
-        for word, what in subjects:
-            for w in re.finditer(rf"\b{word}\w*", sentence, re.IGNORECASE):
-                d = min(abs(w.start() - m.end()), abs(m.start() - w.end()))
-                # "depth of 35 km" names the number right before it, not the next one.
-                reach = 4 if " " in word or word == "deep" else 60
-                if d < distance and d <= reach:
-                    best, distance = what, d
+        for w in pattern.finditer(sentence):
+            word = w.group("word").lower()
+            d = min(abs(w.start() - m.end()), abs(m.start() - w.end()))
+            # "depth of 35 km" names the number right before it, not the next one.
+            reach = 4 if " " in word or word == "deep" else 60
+            if d < distance and d <= reach:
+                best, distance = _SUBJECT_OF[unit][word], d
         if best:
             return best
     return _DEFAULT_WHAT.get(unit, unit)

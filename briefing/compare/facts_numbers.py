@@ -74,7 +74,8 @@ NUMBER = (
     r"|(?P<vague>dozens|hundreds|thousands|scores)"
     rf"|(?P<word>a dozen|(?:{_TENS})[-\s](?:{_UNITS})|{_WORDS})"
 )
-SCALE = r"(?:\s+(?P<scale>thousand|million|billion|trillion)\b)?"
+# "six hundred", "two hundred thousand" are one number ("hundreds" is a vague amount).
+SCALE = r"(?:\s+(?P<hundred>hundred)\b)?(?:\s+(?P<scale>thousand|million|billion|trillion)\b)?"
 # After an amount of money, abbreviations glued to the number also scale it ("$4.6bn").
 MONEY_SCALE = r"(?:\s+(?P<scale>thousand|million|billion|trillion)\b|(?P<short>mn|bn|tn|m|b)\b)?"
 
@@ -99,6 +100,18 @@ class Numbered:
     high: float
 
 
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[a-z]+")
+_NUMBER_WORDS = frozenset(w for key in WORD_NUMBERS for w in key.split()) | set(_VAGUE)
+
+
+def has_number(sentence: str) -> bool:
+    """Whether a sentence may hold a number at all (a cheap test before the patterns)."""
+    if _DIGIT.search(sentence):
+        return True
+    return not _NUMBER_WORDS.isdisjoint(_LETTERS.findall(sentence.lower()))
+
+
 def number_of(m: re.Match[str]) -> tuple[float | None, str]:
     """The value and qualifier of a NUMBER match (vague words keep their word as qualifier).
 
@@ -108,6 +121,8 @@ def number_of(m: re.Match[str]) -> tuple[float | None, str]:
     qualifier = (groups.get("qualifier") or "").lower()
     qualifier = " ".join(qualifier.split())
     scale = _SCALES.get((groups.get("scale") or groups.get("short") or "").lower(), 1.0)
+    if groups.get("hundred"):
+        scale *= 100
     if m.group("digits"):
         return float(m.group("digits").replace(",", "")) * scale, qualifier
     if m.group("vague"):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 # Endings that make a nationality adjective out of a country's name.
 _DEMONYM = re.compile(r"(?:i|n|an|ian|ean|ese|ish|ic)$")
@@ -82,6 +82,7 @@ def place_of(name: str) -> str:
     return _nationality(name)
 
 
+@lru_cache(maxsize=4096)  # bounded: the words come from article text
 def _nationality(word: str) -> str:
     """The country a nationality adjective comes from ("Lebanese" -> "Lebanon"), or ""."""
     lower = word.lower()
@@ -89,6 +90,8 @@ def _nationality(word: str) -> str:
         return ""
     best, best_len = "", 0
     for key, place in _gazetteer().stems:
+        if key[:4] != lower[:4]:
+            continue  # every name kept is at least 4 letters, and so is what is shared
         shared = _shared_prefix(key, lower)
         # The adjective keeps the name whole ("Iran-ian") or all but its last letter
         # ("Syri-an", "Leban-ese"); the longest such name wins ("Nigeria" over "Niger").

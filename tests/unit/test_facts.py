@@ -151,3 +151,72 @@ def test_labels_read_as_people_not_as_nouns() -> None:
     assert "Palestinians killed" in keys
     assert "people injured" in keys
     assert not any("hospital" in k for k in keys)
+
+
+def test_compound_number_words_are_one_number() -> None:
+    facts = numeric("Seven hundred volunteers cleared the beach.")
+    assert facts["Seven hundred volunteers"].number == 700
+    a = make("a", "More than 700 volunteers cleared the beach on Sunday.")
+    b = make("b", "Seven hundred volunteers cleared the beach on Sunday.")
+    assert not group_with(group([a, b]), "More than 700 volunteers").conflict
+
+
+def test_a_part_of_a_whole_and_the_size_of_a_body_count_seats() -> None:
+    facts = numeric("The Greens won 40 of the 120 seats in the regional chamber.")
+    assert (facts["40"].number, facts["40"].thing) == (40, "seats")
+    assert facts["120 seats"].number == 120
+    sized = numeric("The party will have 40 members in a 120-member regional chamber.")
+    assert sized["120-member regional chamber"].number == 120
+    a = make("a", "The Greens won 40 of the 120 seats in the regional chamber.")
+    b = make("b", "The Greens took 40 seats in the 120-member regional chamber.")
+    groups = group([a, b])
+    whole = group_with(groups, "120 seats")
+    assert {f.article_id for f in whole.facts} == {"a", "b"} and not whole.conflict
+    assert not any(g.conflict for g in groups)
+
+
+def test_a_verb_before_a_determiner_is_not_the_counted_noun() -> None:
+    facts = numeric("Nine lorries hit the barrier and 12 climbers left their camp.")
+    assert facts["Nine lorries"].thing == "lorries"
+    assert facts["12 climbers"].thing == "climbers"
+
+
+def test_a_figure_given_for_comparison_is_not_the_figure() -> None:
+    a = make("a", "Inflation was 3.1% in May, down from 3.4% in April, the bureau said.")
+    b = make("b", "Consumer price inflation slowed to 3.3% last month.")
+    groups = group([a, b])
+    now = group_with(groups, "3.1%")
+    assert now.conflict and {f.number for f in now.facts} == {3.1, 3.3}
+    assert not group_with(groups, "3.4%").conflict
+
+
+def test_each_article_s_one_figure_for_a_specific_measure_is_compared() -> None:
+    a = make("a", "A magnitude 5.2 tremor hit the coast at dawn, damaging the harbour wall.")
+    b = make("b", "Seismologists later put the quake at magnitude 5.5.")
+    assert group_with(group([a, b]), "magnitude 5.2").conflict
+    c = make("c", "The bank's stock ended 2.5% lower, after dropping as much as 5% early on.")
+    d = make("d", "Shares in the lender fell 2.8% as investors took fright.")
+    price = group_with(group([c, d]), "2.5%")
+    assert price.conflict and {f.number for f in price.facts} == {2.5, 2.8}
+
+
+def test_only_round_figures_are_roundings() -> None:
+    a = make("a", "The coalition is expected to hold around 37 seats, officials said.")
+    b = make("b", "The coalition is expected to hold 35 seats, officials said.")
+    assert group_with(group([a, b]), "around 37 seats").conflict
+
+
+def test_deals_and_houses_count_as_agreements_and_homes() -> None:
+    a = make("a", "The two ministers signed nine accords on energy and trade.")
+    b = make("b", "The two ministers signed 11 agreements on energy and trade.")
+    assert group_with(group([a, b]), "nine accords").conflict
+    c = make("c", "The storm flattened 800 houses along the coast.")
+    d = make("d", "The storm flattened 800 homes along the coast.")
+    assert not group_with(group([c, d]), "800 houses").conflict
+
+
+def test_prepositions_and_hyphenated_adjectives_in_counted_phrases() -> None:
+    facts = numeric("Some 2,000 pupils between the ages of six and ten sat the test.")
+    assert facts["Some 2,000 pupils"].thing == "pupils"
+    hyphen = numeric("Crews flew 12 fire-fighting helicopters over the hills.")
+    assert hyphen["12 fire-fighting helicopters"].thing == "fire-fighting helicopters"
