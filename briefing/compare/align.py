@@ -206,6 +206,49 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+# What may stand before a sentence's first word: its opening quotes and brackets.
+_OPENERS = "\"“‘'([ \t"
+
+
+def name_tokens(text: str) -> frozenset[str]:
+    """The comparison tokens of ``text`` written as names: capitalised mid-sentence.
+
+    A capital after a sentence's end (or at the start) says nothing; "Apple" or "Store"
+    in mid-sentence is a name however common the word, and so is an acronym ("CNN"),
+    unless the words around it are capitals too (a shouted headline).
+    """
+    out = set()
+    shouting = False
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        capitals = len(word) > 1 and word.isupper()
+        after_capitals, shouting = shouting, capitals
+        if not word[0].isupper() or (capitals and after_capitals):
+            continue
+        before = text[: match.start()].rstrip(_OPENERS)
+        if not before or (before[-1] in ".!?:;\n—-–" and not _acronym_before(before)):
+            continue
+        token = _normalise(word)
+        if token:
+            out.add(token)
+    return frozenset(out)
+
+
+# A quotation: straight or curly double quotes around at most a few sentences.
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{1,400})[\"“”]")
+
+
+def quoted_tokens(text: str) -> frozenset[str]:
+    """The comparison tokens of ``text`` that stand inside double quotes."""
+    return frozenset(t for match in _QUOTED.finditer(text) for t in tokens(match.group(1)))
+
+
+def _acronym_before(before: str) -> bool:
+    """Whether ``before`` ends with a dotted acronym ("U.S."), which rarely ends a sentence."""
+    word = before.rsplit(None, 1)[-1].rstrip(".")
+    return "." in word and all(len(part) <= 1 for part in word.split("."))
+
+
 def idf_from(token_sets: Sequence[frozenset[str]]) -> dict[str, float]:
     """Inverse document frequencies computed over the compared passages themselves."""
     df: Counter[str] = Counter()
@@ -225,6 +268,8 @@ class _Item:
     text: str
     weight: float
     sequence: tuple[str, ...] = ()
+    names: frozenset[str] = frozenset()
+    quoted: frozenset[str] = frozenset()
 
 
 def align(
@@ -275,6 +320,8 @@ def align(
                     " ".join(toks),
                     sum(weight(t) for t in token_set),
                     tuple(toks),
+                    name_tokens(passage.text),
+                    quoted_tokens(passage.text),
                 )
             )
         items.append(row)
@@ -335,7 +382,12 @@ def _best_counterparts(
             for (b, j), overlap in shared.items():
                 other = items[b][j]
                 score = _score(item, other, overlap, counts[(b, j)])
-                if MINIMUM <= score < STRONG and not evidence.shared(item.sequence, other.sequence):
+                if MINIMUM <= score < STRONG and not evidence.shared(
+                    item.sequence,
+                    other.sequence,
+                    item.names & other.names,
+                    item.quoted & other.quoted,
+                ):
                     score = min(score, MINIMUM) / 2
                 for x, y, k, m in ((a, i, b, j), (b, j, a, i)):
                     current = best[x][y].get(k)
