@@ -5,8 +5,9 @@ does "partly shared" mean a fact, quote or claim in common?
 
 Reads ``bench/labels/passages/pairs.json`` (passage pairs from the sample corpus and
 from ``../shared/corpora/multi/data``, each labelled shared, partial or unrelated by
-reading; and the held-out ``heldout.json``, labelled the same way), aligns each
-pair's two articles with ``briefing.compare.align.align`` and reads what the comparison pane would show for the pair: "shared" when one passage lists
+reading) and the held-out ``heldout.json`` (labelled the same way, before the rules were
+tuned again), aligns each pair's two articles with ``briefing.compare.align.align`` and
+reads what the comparison pane would show for the pair: "shared" when one passage lists
 the other as its counterpart with a strong score, "partial" when it lists it with a
 weaker one, "unrelated" when neither lists the other. Then, against the labels:
 
