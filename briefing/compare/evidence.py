@@ -50,6 +50,9 @@ RARE_ZIPF = 4.0
 # Shared specific words must add up to this much English rarity (two words, at least
 # one of them not everyday English).
 SPECIFIC_RARITY = 1.5
+# What a shared word counts for at least, however common in English: the compared
+# articles found it rare, which says a little (five such words are more than two).
+OWN_FLOOR = 0.2
 _COMMON_WORDS = Path(__file__).with_name("common_words.txt")
 
 
@@ -107,7 +110,7 @@ class Evidence:
             return False
         specific = {t for t in common if self.specific(t)}
         units = _units(one, specific, names)
-        rarity = sum(max(1.0 if t in names else english_rarity(t) for t in u) for u in units)
+        rarity = sum(max(_rarity(t, names) for t in u) for u in units)
         if len(units) >= SPECIFIC_WORDS and rarity >= SPECIFIC_RARITY:
             return True
         if quoted and _quoted_run(one, two, quoted) >= QUOTE_TOKENS:
@@ -197,3 +200,10 @@ def longest_run(one: Sequence[str], two: Sequence[str]) -> int:
                 best = max(best, current[j])
         previous = current
     return best
+
+
+def _rarity(token: str, names: Collection[str]) -> float:
+    """What one shared specific word says: 1 for a name, else its English rarity."""
+    if token in names:
+        return 1.0
+    return max(OWN_FLOOR, english_rarity(token))
