@@ -7,9 +7,9 @@ Reads ``bench/labels/passages/pairs.json`` (passage pairs from the sample corpus
 from ``../shared/corpora/multi/data``, each labelled shared, partial or unrelated by
 reading) and the held-out ``heldout.json`` (labelled the same way, before the rules were
 tuned again), aligns each pair's two articles with ``briefing.compare.align.align`` and
-reads what the comparison pane would show for the pair: "shared" when one passage lists
-the other as its counterpart with a strong score, "partial" when it lists it with a
-weaker one, "unrelated" when neither lists the other. Then, against the labels:
+reads what the comparison pane would show for the pair: "shared" when each passage lists
+the other as its counterpart with a strong score, "partial" when either lists the other
+otherwise, "unrelated" when neither lists the other. Then, against the labels:
 
 - precision and recall of "shared";
 - precision of "partial", strictly (labelled partial) and as "shares content"
@@ -92,11 +92,14 @@ def predict(
     j = _find(aligned[two.id], text_two)
     if i is None or j is None:
         raise LookupError(f"labelled passage not found in {one.id} / {two.id}")
-    scores = [c.score for c in aligned[one.id][i].counterparts if c.passage == j]
-    scores += [c.score for c in aligned[two.id][j].counterparts if c.passage == i]
-    if not scores:
+    forward = [c.score for c in aligned[one.id][i].counterparts if c.passage == j]
+    backward = [c.score for c in aligned[two.id][j].counterparts if c.passage == i]
+    if not forward and not backward:
         return "unrelated"
-    return "shared" if max(scores) >= aligner.STRONG else "partial"
+    # Shared means each passage says what the other does: each lists the other as
+    # strong. A short passage inside a longer one is shared in its own row only.
+    both = forward + backward
+    return "shared" if len(both) == 2 and min(both) >= aligner.STRONG else "partial"
 
 
 def _ratio(hit: int, total: int) -> float:

@@ -6,10 +6,11 @@ articles are scored by IDF-weighted overlap of normalised tokens (Porter stems, 
 same stems the index uses; numbers kept, number words turned into digits), blended
 with rapidfuzz's ``token_sort_ratio``. Outlets reorder and paraphrase, so there is no
 sequential diff: candidate pairs come from an inverted index of tokens, and every
-passage gets its best counterpart in each other article. A pair scoring below
-:data:`STRONG` is only listed if its overlap holds content (a phrase, a count with its
-noun, or several names or rare words: :mod:`briefing.compare.evidence`), not just the
-event's common vocabulary.
+passage gets its best counterpart in each other article, scored from its own side (how
+much of it the other says: a short sentence inside a long one is shared, the long one
+only partly). A pair scoring below :data:`STRONG` is only listed if its overlap holds
+content (a phrase, a quote, a count with its noun, or several names or words rare in
+English: :mod:`briefing.compare.evidence`), not just the event's common vocabulary.
 """
 
 from __future__ import annotations
@@ -381,15 +382,15 @@ def _best_counterparts(
                         counts[key] += 1
             for (b, j), overlap in shared.items():
                 other = items[b][j]
-                score = _score(item, other, overlap, counts[(b, j)])
-                if MINIMUM <= score < STRONG and not evidence.shared(
+                scores: tuple[float, ...] = _scores(item, other, overlap, counts[(b, j)])
+                if any(MINIMUM <= x < STRONG for x in scores) and not evidence.shared(
                     item.sequence,
                     other.sequence,
                     item.names & other.names,
                     item.quoted & other.quoted,
                 ):
-                    score = min(score, MINIMUM) / 2
-                for x, y, k, m in ((a, i, b, j), (b, j, a, i)):
+                    scores = tuple(x if x >= STRONG else min(x, MINIMUM) / 2 for x in scores)
+                for (x, y, k, m), score in zip(((a, i, b, j), (b, j, a, i)), scores, strict=True):
                     current = best[x][y].get(k)
                     if current is None or score > current[1]:
                         best[x][y][k] = (m, score)
@@ -416,21 +417,31 @@ def similarity(one: str, two: str, weight: Callable[[str], float]) -> float:
 
 
 def _score(one: _Item, two: _Item, overlap: float, n_shared: int) -> float:
-    """Similarity of two passages in 0..1 from their weighted overlap and fuzzy match.
+    """Similarity of two passages in 0..1: the higher of their two directed scores."""
+    return max(_scores(one, two, overlap, n_shared))
 
-    Dice rewards two passages saying the same thing; the coverage of the shorter one
-    rewards a short sentence quoted inside a longer one ("times and places of our
-    choosing"), but only once at least three tokens back it up. The rapidfuzz ratio on
-    sorted stems rewards paraphrases that share word forms in a different order.
+
+def _scores(one: _Item, two: _Item, overlap: float, n_shared: int) -> tuple[float, float]:
+    """How much of each passage the other says, in 0..1: (for ``one``, for ``two``).
+
+    Dice rewards two passages saying the same thing; the coverage of a passage by the
+    overlap rewards a short sentence quoted inside a longer one ("times and places of
+    our choosing"), but only once at least three tokens back it up. Each passage is
+    judged by its own coverage: the short sentence is all said by the long one (shared),
+    the long one only partly by the short (partly shared). The rapidfuzz ratio on sorted
+    stems rewards paraphrases that share word forms in a different order.
     """
     total = one.weight + two.weight
     if total <= 0:
-        return 0.0
+        return 0.0, 0.0
     dice = 2 * overlap / total
-    cover = overlap / max(min(one.weight, two.weight), 1e-9) * min(1.0, n_shared / 3)
-    lexical = 0.5 * dice + 0.5 * min(cover, 1.0)
-    if lexical < MINIMUM * 0.6:
+    backed = min(1.0, n_shared / 3)
+    lexical = [
+        0.5 * dice + 0.5 * min(overlap / max(item.weight, 1e-9) * backed, 1.0)
+        for item in (one, two)
+    ]
+    if max(lexical) < MINIMUM * 0.6:
         # Too little overlap to ever be listed: skip the (comparatively costly) fuzz.
-        return 0.8 * lexical
+        return 0.8 * lexical[0], 0.8 * lexical[1]
     fuzzy = fuzz.token_sort_ratio(one.text, two.text) / 100
-    return min(1.0, 0.8 * lexical + 0.2 * fuzzy)
+    return min(1.0, 0.8 * lexical[0] + 0.2 * fuzzy), min(1.0, 0.8 * lexical[1] + 0.2 * fuzzy)

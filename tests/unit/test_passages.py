@@ -263,3 +263,20 @@ def test_the_samples_different_statements_are_not_partly_shared() -> None:
         assert i not in [c.passage for c in result[two.id][j].counterparts]
     # The comparison still finds what the two reports do share.
     assert any(p.status != "unique" for p in result[one.id])
+
+
+def test_a_short_passage_inside_a_longer_one_is_shared_and_the_longer_partly() -> None:
+    short = "The ferry sank near Quillota at dawn."
+    long = (
+        "Officials confirmed the ferry sank near Quillota at dawn, then spent the day "
+        "arguing about inspections, insurance claims and a disputed cargo manifest."
+    )
+    one = make("one", [short, *QUIET[0]])
+    two = make("two", [long, *QUIET[1]])
+    aligned = align([one, two])
+    assert aligned["one"][0].status == "shared"
+    assert aligned["two"][0].status == "partial"
+    forward = aligned["one"][0].counterparts[0]
+    backward = aligned["two"][0].counterparts[0]
+    assert (forward.passage, backward.passage) == (0, 0)
+    assert backward.score < STRONG <= forward.score
