@@ -6,7 +6,7 @@ Zipf value (log10 of uses per billion words; 7 is "the", 3 about once per millio
 
 The source is wordfreq's English list (Robyn Speer, wordfreq 3.1; code Apache-2.0, data
 CC-BY-SA 4.0, built from Wikipedia, subtitles, news, books, web text, Reddit and Twitter).
-The package is 57 MB: the app ships this ~100 kB derivative instead of depending on it.
+The package is 57 MB: the app ships this ~55 kB derivative instead of depending on it.
 A stem takes the highest value of the words that reduce to it.
 """
 
@@ -21,10 +21,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from briefing.compare.align import tokens  # noqa: E402
+from briefing.compare.evidence import RARE_ZIPF  # noqa: E402
 
 OUT = REPO / "briefing" / "compare" / "common_words.txt"
-# Words rarer than this are left out: the app reads a missing stem as rare.
-FLOOR = 3.5
+# Words rarer than this are left out: the app reads a missing stem as rare, and a stem
+# at RARE_ZIPF or below counts as fully rare anyway (a smaller table loads faster).
+FLOOR = RARE_ZIPF
 WORDS = 60_000
 
 HEADER = """\
@@ -32,7 +34,7 @@ HEADER = """\
 # (log10 of uses per billion words). Derived from wordfreq 3.1's English list
 # (Robyn Speer et al.; data CC-BY-SA 4.0: Wikipedia, OpenSubtitles, NewsCrawl,
 # Google Books, web text, Reddit, Twitter) by bench/make_common_words.py.
-# Stems rarer than Zipf 3.5 are omitted (read as rare). Licence of this file: CC-BY-SA 4.0.
+# Stems rarer than Zipf {floor} are omitted (read as rare). Licence of this file: CC-BY-SA 4.0.
 """
 
 
@@ -49,7 +51,7 @@ def main() -> None:
         stem = stems[0]
         best[stem] = max(best.get(stem, 0.0), value)
     lines = [f"{stem}\t{value:.1f}" for stem, value in sorted(best.items())]
-    OUT.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    OUT.write_text(HEADER.format(floor=FLOOR) + "\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(lines)} stems -> {OUT}")
 
 

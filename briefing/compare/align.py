@@ -211,6 +211,10 @@ def tokens(text: str) -> list[str]:
 _OPENERS = "\"“‘'([ \t"
 
 
+# How far back (in characters) a name's context is read: the previous word.
+_LOOK_BACK = 24
+
+
 def name_tokens(text: str) -> frozenset[str]:
     """The comparison tokens of ``text`` written as names: capitalised mid-sentence.
 
@@ -226,7 +230,8 @@ def name_tokens(text: str) -> frozenset[str]:
         after_capitals, shouting = shouting, capitals
         if not word[0].isupper() or (capitals and after_capitals):
             continue
-        before = text[: match.start()].rstrip(_OPENERS)
+        # What stands before the word: a bounded look back (the previous word at most).
+        before = text[max(0, match.start() - _LOOK_BACK) : match.start()].rstrip(_OPENERS)
         if not before or (before[-1] in ".!?:;\n—-–" and not _acronym_before(before)):
             continue
         token = _normalise(word)
@@ -246,7 +251,10 @@ def quoted_tokens(text: str) -> frozenset[str]:
 
 def _acronym_before(before: str) -> bool:
     """Whether ``before`` ends with a dotted acronym ("U.S."), which rarely ends a sentence."""
-    word = before.rsplit(None, 1)[-1].rstrip(".")
+    words = before.split()
+    if not words:
+        return False
+    word = words[-1].rstrip(".")
     return "." in word and all(len(part) <= 1 for part in word.split("."))
 
 
@@ -269,8 +277,17 @@ class _Item:
     text: str
     weight: float
     sequence: tuple[str, ...] = ()
-    names: frozenset[str] = frozenset()
-    quoted: frozenset[str] = frozenset()
+
+    # Read only for the few pairs whose score needs evidence: most passages never do.
+    @functools.cached_property
+    def names(self) -> frozenset[str]:
+        """The passage's tokens written as names (:func:`name_tokens`)."""
+        return name_tokens(self.passage.text)
+
+    @functools.cached_property
+    def quoted(self) -> frozenset[str]:
+        """The passage's tokens inside double quotes (:func:`quoted_tokens`)."""
+        return quoted_tokens(self.passage.text)
 
 
 def align(
@@ -321,8 +338,6 @@ def align(
                     " ".join(toks),
                     sum(weight(t) for t in token_set),
                     tuple(toks),
-                    name_tokens(passage.text),
-                    quoted_tokens(passage.text),
                 )
             )
         items.append(row)
@@ -436,12 +451,10 @@ def _scores(one: _Item, two: _Item, overlap: float, n_shared: int) -> tuple[floa
         return 0.0, 0.0
     dice = 2 * overlap / total
     backed = min(1.0, n_shared / 3)
-    lexical = [
-        0.5 * dice + 0.5 * min(overlap / max(item.weight, 1e-9) * backed, 1.0)
-        for item in (one, two)
-    ]
-    if max(lexical) < MINIMUM * 0.6:
+    lexical_one = 0.5 * dice + 0.5 * min(overlap / max(one.weight, 1e-9) * backed, 1.0)
+    lexical_two = 0.5 * dice + 0.5 * min(overlap / max(two.weight, 1e-9) * backed, 1.0)
+    if max(lexical_one, lexical_two) < MINIMUM * 0.6:
         # Too little overlap to ever be listed: skip the (comparatively costly) fuzz.
-        return 0.8 * lexical[0], 0.8 * lexical[1]
-    fuzzy = fuzz.token_sort_ratio(one.text, two.text) / 100
-    return min(1.0, 0.8 * lexical[0] + 0.2 * fuzzy), min(1.0, 0.8 * lexical[1] + 0.2 * fuzzy)
+        return 0.8 * lexical_one, 0.8 * lexical_two
+    fuzzy = 0.2 * fuzz.token_sort_ratio(one.text, two.text) / 100
+    return min(1.0, 0.8 * lexical_one + fuzzy), min(1.0, 0.8 * lexical_two + fuzzy)
