@@ -6,10 +6,11 @@ articles are scored by IDF-weighted overlap of normalised tokens (Porter stems, 
 same stems the index uses; numbers kept, number words turned into digits), blended
 with rapidfuzz's ``token_sort_ratio``. Outlets reorder and paraphrase, so there is no
 sequential diff: candidate pairs come from an inverted index of tokens, and every
-passage gets its best counterpart in each other article. A pair scoring below
-:data:`STRONG` is only listed if its overlap holds content (a phrase, a count with its
-noun, or several names or rare words: :mod:`briefing.compare.evidence`), not just the
-event's common vocabulary.
+passage gets its best counterpart in each other article, scored from its own side (how
+much of it the other says: a short sentence inside a long one is shared, the long one
+only partly). A pair scoring below :data:`STRONG` is only listed if its overlap holds
+content (a phrase, a quote, a count with its noun, or several names or words rare in
+English: :mod:`briefing.compare.evidence`), not just the event's common vocabulary.
 """
 
 from __future__ import annotations
@@ -206,6 +207,57 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+# What may stand before a sentence's first word: its opening quotes and brackets.
+_OPENERS = "\"“‘'([ \t"
+
+
+# How far back (in characters) a name's context is read: the previous word.
+_LOOK_BACK = 24
+
+
+def name_tokens(text: str) -> frozenset[str]:
+    """The comparison tokens of ``text`` written as names: capitalised mid-sentence.
+
+    A capital after a sentence's end (or at the start) says nothing; "Apple" or "Store"
+    in mid-sentence is a name however common the word, and so is an acronym ("CNN"),
+    unless the words around it are capitals too (a shouted headline).
+    """
+    out = set()
+    shouting = False
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        capitals = len(word) > 1 and word.isupper()
+        after_capitals, shouting = shouting, capitals
+        if not word[0].isupper() or (capitals and after_capitals):
+            continue
+        # What stands before the word: a bounded look back (the previous word at most).
+        before = text[max(0, match.start() - _LOOK_BACK) : match.start()].rstrip(_OPENERS)
+        if not before or (before[-1] in ".!?:;\n—-–" and not _acronym_before(before)):
+            continue
+        token = _normalise(word)
+        if token:
+            out.add(token)
+    return frozenset(out)
+
+
+# A quotation: straight or curly double quotes around at most a few sentences.
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{1,400})[\"“”]")
+
+
+def quoted_tokens(text: str) -> frozenset[str]:
+    """The comparison tokens of ``text`` that stand inside double quotes."""
+    return frozenset(t for match in _QUOTED.finditer(text) for t in tokens(match.group(1)))
+
+
+def _acronym_before(before: str) -> bool:
+    """Whether ``before`` ends with a dotted acronym ("U.S."), which rarely ends a sentence."""
+    words = before.split()
+    if not words:
+        return False
+    word = words[-1].rstrip(".")
+    return "." in word and all(len(part) <= 1 for part in word.split("."))
+
+
 def idf_from(token_sets: Sequence[frozenset[str]]) -> dict[str, float]:
     """Inverse document frequencies computed over the compared passages themselves."""
     df: Counter[str] = Counter()
@@ -225,6 +277,17 @@ class _Item:
     text: str
     weight: float
     sequence: tuple[str, ...] = ()
+
+    # Read only for the few pairs whose score needs evidence: most passages never do.
+    @functools.cached_property
+    def names(self) -> frozenset[str]:
+        """The passage's tokens written as names (:func:`name_tokens`)."""
+        return name_tokens(self.passage.text)
+
+    @functools.cached_property
+    def quoted(self) -> frozenset[str]:
+        """The passage's tokens inside double quotes (:func:`quoted_tokens`)."""
+        return quoted_tokens(self.passage.text)
 
 
 def align(
@@ -334,10 +397,15 @@ def _best_counterparts(
                         counts[key] += 1
             for (b, j), overlap in shared.items():
                 other = items[b][j]
-                score = _score(item, other, overlap, counts[(b, j)])
-                if MINIMUM <= score < STRONG and not evidence.shared(item.sequence, other.sequence):
-                    score = min(score, MINIMUM) / 2
-                for x, y, k, m in ((a, i, b, j), (b, j, a, i)):
+                scores: tuple[float, ...] = _scores(item, other, overlap, counts[(b, j)])
+                if any(MINIMUM <= x < STRONG for x in scores) and not evidence.shared(
+                    item.sequence,
+                    other.sequence,
+                    item.names & other.names,
+                    item.quoted & other.quoted,
+                ):
+                    scores = tuple(x if x >= STRONG else min(x, MINIMUM) / 2 for x in scores)
+                for (x, y, k, m), score in zip(((a, i, b, j), (b, j, a, i)), scores, strict=True):
                     current = best[x][y].get(k)
                     if current is None or score > current[1]:
                         best[x][y][k] = (m, score)
@@ -364,21 +432,29 @@ def similarity(one: str, two: str, weight: Callable[[str], float]) -> float:
 
 
 def _score(one: _Item, two: _Item, overlap: float, n_shared: int) -> float:
-    """Similarity of two passages in 0..1 from their weighted overlap and fuzzy match.
+    """Similarity of two passages in 0..1: the higher of their two directed scores."""
+    return max(_scores(one, two, overlap, n_shared))
 
-    Dice rewards two passages saying the same thing; the coverage of the shorter one
-    rewards a short sentence quoted inside a longer one ("times and places of our
-    choosing"), but only once at least three tokens back it up. The rapidfuzz ratio on
-    sorted stems rewards paraphrases that share word forms in a different order.
+
+def _scores(one: _Item, two: _Item, overlap: float, n_shared: int) -> tuple[float, float]:
+    """How much of each passage the other says, in 0..1: (for ``one``, for ``two``).
+
+    Dice rewards two passages saying the same thing; the coverage of a passage by the
+    overlap rewards a short sentence quoted inside a longer one ("times and places of
+    our choosing"), but only once at least three tokens back it up. Each passage is
+    judged by its own coverage: the short sentence is all said by the long one (shared),
+    the long one only partly by the short (partly shared). The rapidfuzz ratio on sorted
+    stems rewards paraphrases that share word forms in a different order.
     """
     total = one.weight + two.weight
     if total <= 0:
-        return 0.0
+        return 0.0, 0.0
     dice = 2 * overlap / total
-    cover = overlap / max(min(one.weight, two.weight), 1e-9) * min(1.0, n_shared / 3)
-    lexical = 0.5 * dice + 0.5 * min(cover, 1.0)
-    if lexical < MINIMUM * 0.6:
+    backed = min(1.0, n_shared / 3)
+    lexical_one = 0.5 * dice + 0.5 * min(overlap / max(one.weight, 1e-9) * backed, 1.0)
+    lexical_two = 0.5 * dice + 0.5 * min(overlap / max(two.weight, 1e-9) * backed, 1.0)
+    if max(lexical_one, lexical_two) < MINIMUM * 0.6:
         # Too little overlap to ever be listed: skip the (comparatively costly) fuzz.
-        return 0.8 * lexical
-    fuzzy = fuzz.token_sort_ratio(one.text, two.text) / 100
-    return min(1.0, 0.8 * lexical + 0.2 * fuzzy)
+        return 0.8 * lexical_one, 0.8 * lexical_two
+    fuzzy = 0.2 * fuzz.token_sort_ratio(one.text, two.text) / 100
+    return min(1.0, 0.8 * lexical_one + fuzzy), min(1.0, 0.8 * lexical_two + fuzzy)

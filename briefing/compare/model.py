@@ -23,7 +23,11 @@ class Passage:
 
 @dataclass(frozen=True)
 class Counterpart:
-    """The best matching passage in another article, and how similar it is (0..1)."""
+    """The best matching passage in another article, and how much of this passage it says.
+
+    The score (0..1) is directed: a short sentence quoted inside a long one scores high
+    from the short one's side (all of it is said) and lower from the long one's.
+    """
 
     article_id: str
     passage: int

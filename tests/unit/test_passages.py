@@ -5,9 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from briefing.compare.align import STRONG, align, tokens
-from briefing.compare.evidence import Evidence, longest_run
+from briefing.compare.align import STRONG, align, name_tokens, quoted_tokens, tokens
+from briefing.compare.evidence import Evidence, common_words, english_rarity, longest_run
+from briefing.corpus.ingest import SourceFile, ingest_file, walk
 from briefing.corpus.model import Article
+from tests.conftest import SAMPLE
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
@@ -157,3 +159,124 @@ def test_the_evaluation_scores_precision_and_recall_from_labels() -> None:
     assert figures["partial_shares_content"] == 0.5
     assert figures["listed_precision"] == 0.75
     assert figures["listed_recall"] == 0.75
+
+
+EVERYTHING_SPECIFIC = Evidence(specific=lambda token: True)
+
+
+def test_the_english_table_knows_everyday_words_from_rare_ones() -> None:
+    assert len(common_words()) > 3000
+    for everyday in ("support", "include", "people", "cause", "link"):
+        assert english_rarity(tokens(everyday)[0]) < 0.4, everyday
+    for rare in ("perigee", "hematoma", "okonkwo"):
+        assert english_rarity(tokens(rare)[0]) == 1.0, rare
+
+
+def test_everyday_words_rare_between_two_articles_are_not_evidence() -> None:
+    # Only two articles: every word below looks rare to them, none is rare in English.
+    one = tokens("Officials said the support would cause delays, including several weeks.")
+    two = tokens("The plan includes support for families, which could cause hardship.")
+    assert not EVERYTHING_SPECIFIC.shared(one, two)
+
+
+def test_words_rare_in_english_are_evidence() -> None:
+    one = tokens("Geologists found basalt and obsidian near the summit.")
+    two = tokens("The samples, obsidian and basalt, went to the museum.")
+    assert EVERYTHING_SPECIFIC.shared(one, two)
+
+
+def test_a_common_word_written_as_a_name_in_both_passages_counts() -> None:
+    one_text = "Shares of Apple fell after the Store was closed on Monday."
+    two_text = "Crowds queued outside the Apple Store for hours."
+    names = name_tokens(one_text) & name_tokens(two_text)
+    assert {"appl", "store"} <= names
+    one, two = tokens(one_text), tokens(two_text)
+    assert not EVERYTHING_SPECIFIC.shared(one, two)  # as words, "apple" and "store" are everyday
+    assert EVERYTHING_SPECIFIC.shared(one, two, names)
+
+
+def test_a_name_of_several_words_is_one_thing_in_common() -> None:
+    one_text = "Crowds queued outside the Apple Store for hours."
+    two_text = "The Apple Store reopened on Monday."
+    names = name_tokens(one_text) & name_tokens(two_text)
+    assert not EVERYTHING_SPECIFIC.shared(tokens(one_text), tokens(two_text), names)
+
+
+def test_name_tokens_skip_sentence_starts_and_shouted_words() -> None:
+    text = 'Rain fell. Then Mayor Ruiz spoke to CNN. "Police left," she said. MARKETS CLOSED EARLY'
+    names = name_tokens(text)
+    assert {"mayor", "ruiz", "cnn"} <= names
+    assert not {"rain", "then", "polic", "close", "earli"} & names
+    assert "central" in name_tokens("A spokesman for U.S. Central Command said so.")
+
+
+def test_a_quotation_shared_by_both_passages_is_evidence() -> None:
+    one_text = 'The agent said the report "speaks for itself" and left.'
+    two_text = 'Asked again, her lawyer repeated that it "speaks for itself".'
+    quoted = quoted_tokens(one_text) & quoted_tokens(two_text)
+    assert quoted == {"speak", "itself"}
+    one, two = tokens(one_text), tokens(two_text)
+    assert not NOTHING_SPECIFIC.shared(one, two)
+    assert NOTHING_SPECIFIC.shared(one, two, quoted=quoted)
+
+
+def test_a_small_number_beside_an_everyday_word_is_not_a_count() -> None:
+    one = tokens("She escaped after two years in the forest.")
+    two = tokens("The talks lasted two years before the deal.")
+    assert not NOTHING_SPECIFIC.shared(one, two)
+    one = tokens("Rescuers pulled two climbers from the crevasse.")
+    two = tokens("Two climbers were stuck overnight.")
+    assert NOTHING_SPECIFIC.shared(one, two)
+
+
+def test_odd_text_does_not_break_names_or_quotes() -> None:
+    for text in ("", '"', "“”", "A", ". . .", "\n\n", '"unclosed quote with Names'):
+        assert isinstance(name_tokens(text), frozenset)
+        assert isinstance(quoted_tokens(text), frozenset)
+
+
+def test_the_samples_different_statements_are_not_partly_shared() -> None:
+    # The example: two reports of one campaign (sample 002 and 004), compared
+    # with their own weights only. A statement on solidarity and one by a ministry, an
+    # explosion and a list of targets, shared only everyday words ("support", "cause",
+    # "include", "link"). Neither may list the other.
+    articles = {
+        Path(a.id).name[:3]: a
+        for sf in walk(SAMPLE, "sample_corpus")
+        if isinstance(sf, SourceFile)
+        for a in ingest_file(sf).articles
+    }
+    one, two = articles["002"], articles["004"]
+    result = align([one, two])
+
+    def index(article: Article, needle: str) -> int:
+        found = [p.passage.index for p in result[article.id] if needle in p.passage.text]
+        assert len(found) == 1, needle
+        return found[0]
+
+    for a, b in (
+        ("solidarity with the Palestinian cause", "The Iranian ministry said"),
+        ("explosion tore through", "sites linked to the guards"),
+    ):
+        i, j = index(one, a), index(two, b)
+        assert j not in [c.passage for c in result[one.id][i].counterparts]
+        assert i not in [c.passage for c in result[two.id][j].counterparts]
+    # The comparison still finds what the two reports do share.
+    assert any(p.status != "unique" for p in result[one.id])
+
+
+def test_a_short_passage_inside_a_longer_one_is_shared_and_the_longer_partly() -> None:
+    short = "The ferry sank near Quillota at dawn."
+    long = (
+        "Officials confirmed the ferry sank near Quillota at dawn, then spent the day "
+        "arguing about inspections, insurance claims and a disputed cargo manifest."
+    )
+    one = make("one", [short, *QUIET[0]])
+    two = make("two", [long, *QUIET[1]])
+    aligned = align([one, two])
+    assert aligned["one"][0].status == "shared"
+    assert aligned["two"][0].status == "partial"
+    forward = aligned["one"][0].counterparts[0]
+    backward = aligned["two"][0].counterparts[0]
+    assert (forward.passage, backward.passage) == (0, 0)
+    assert backward.score < STRONG <= forward.score
