@@ -219,7 +219,8 @@ async def test_the_app_launched_on_a_kept_first_page_finds_the_damage_and_rebuil
     app = make_app(library=library.name)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         results = app.screen.query_one(ResultList)
-        await until(app, pilot, lambda: app._launched and results.total == 5)  # the kept page
+        # Launched on the kept page (or, under load, past the launch wait: either way).
+        await until(app, pilot, lambda: app._launched)
         # The start-up check of the files waits for a pause in input (under load, one
         # may have come already): the pause is now.
         app._collector._last_input -= IDLE_SECONDS
