@@ -226,7 +226,7 @@ def main() -> int:
         # -- search in process -------------------------------------------------------------
         os.environ["BRIEFING_HOME"] = env["BRIEFING_HOME"]
         from briefing.index.library import load_library
-        from briefing.search.engine import WhooshEngine
+        from briefing.engine.local import WhooshEngine
 
         engine = WhooshEngine(load_library(LIBRARY))
         bodies = [a.body.casefold() for a in engine.articles()]

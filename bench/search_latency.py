@@ -41,7 +41,7 @@ def main() -> int:
     started = time.perf_counter()
     from briefing.index.library import load_library
     from briefing.search import searcher as search_module
-    from briefing.search.engine import WhooshEngine
+    from briefing.engine.local import WhooshEngine
     from briefing.search.query import parse_query
 
     engine = WhooshEngine(load_library(args.library), build_on_open=False)

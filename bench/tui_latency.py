@@ -107,7 +107,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["BRIEFING_HOME"] = tmp
         from briefing.index.library import load_library
-        from briefing.search.engine import WhooshEngine
+        from briefing.engine.local import WhooshEngine
 
         library = load_library("bench")
         library.add([corpus])

@@ -19,28 +19,37 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn
 
 from briefing import __version__, locations
 from briefing.compare.model import Comparison
 from briefing.corpus.model import Article
-from briefing.corpus.sanitize import visible, visible_json, visible_text
-from briefing.index.library import (
+from briefing.engine import (
     DEFAULT_LIBRARY,
+    INLINE_STORY_ARTICLES,
+    ArticleNotFound,
+    Engine,
+    IndexBusy,
+    IndexUnavailable,
+    IngestReport,
     LibraryError,
+    NoteNotFound,
+    Notes,
+    NotesUnavailable,
+    Progress,
     check_name,
     library_names,
     load_library,
+    open_engine,
+    visible,
+    visible_json,
+    visible_text,
 )
-from briefing.index.locking import IndexBusy
-from briefing.index.store import IndexUnavailable, IngestReport, Progress
 from briefing.notes.model import CONFIDENCES, KINDS, Note
-from briefing.search.engine import INLINE_STORY_ARTICLES, ArticleNotFound, WhooshEngine
 from briefing.search.model import Filters, Hit, SearchResult, Snippet
 
 if TYPE_CHECKING:
-    from briefing.compare.story_store import SyncReport
-    from briefing.notes.store import NoteStore
+    from briefing.compare.model import SyncReport
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -310,7 +319,7 @@ def _cmd_index(args: argparse.Namespace, name: str) -> int:
     added = library.add(list(args.paths))
     if added or not (library.directory / "library.json").exists():
         library.save()
-    engine = WhooshEngine(library)
+    engine = open_engine(library)
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.json else None
     try:
         # Every article is searchable when it returns; the merging of a large update's
@@ -481,7 +490,7 @@ def _cmd_stories(args: argparse.Namespace, name: str) -> int:
 
 
 def _cmd_sources(args: argparse.Namespace, name: str) -> int:
-    counts = _engine(name).store.source_counts()
+    counts = _engine(name).source_counts()
     if args.json:
         _print_json({"sources": counts})
         return EXIT_OK
@@ -523,45 +532,27 @@ def _cmd_paths(args: argparse.Namespace, name: str) -> int:
 
 
 def _cmd_export(args: argparse.Namespace, name: str) -> int:
-    # Imported here: the other commands need neither markdown-it nor the notes store.
-    from briefing.export.writer import export_briefing, format_for
-    from briefing.notes.store import NoteStore, NotesUnavailable
-
-    fmt = args.format or (format_for(args.output) if args.output else "md")
+    fmt = args.format or (_format_for(args.output) if args.output else "md")
     path = Path.cwd() / (args.output.expanduser() if args.output else Path(f"briefing.{fmt}"))
     if path.exists() and not args.force:  # before any work; the write checks again
         return _fail(f"{path} exists; use --force to overwrite", EXIT_FAILURE)
-    library = load_library(name, create=False)
+    engine = open_engine(load_library(name, create=False))
     try:
-        with NoteStore.open(library.notes_path) as store:
-            notes = store.list()
-            title = args.title if args.title is not None else store.title() or "Briefing"
-    except NotesUnavailable as exc:
+        written = engine.export_briefing(path, args.force, title=args.title, fmt=fmt)
+    except (NotesUnavailable, FileExistsError) as exc:
         return _fail(str(exc), EXIT_FAILURE)
-    # Every article a note quotes or a pinned discrepancy names; a deleted one stays out
-    # of the mapping and the briefing says so next to its id.
-    ids = {n.article_id for n in notes if n.article_id} | {
-        v.article_id for n in notes for v in n.values
-    }
-    articles: dict[str, Article] = {}
-    if ids and library.entries:
-        engine = WhooshEngine(library)
-        for article_id in sorted(ids):
-            article = engine.article(article_id)
-            if article is not None:
-                articles[article_id] = article
-    try:
-        written = export_briefing(notes, articles, path, title, fmt, args.force)
-    except FileExistsError as exc:
-        return _fail(str(exc), EXIT_FAILURE)
+    finally:
+        engine.close()
     _out(visible(str(written)))
     return EXIT_OK
 
 
-def _cmd_notes(args: argparse.Namespace, name: str) -> int:
-    # Imported here, as in `export`: the other commands do not need the notes store.
-    from briefing.notes.store import NoteNotFound, NoteStore, NotesUnavailable
+def _format_for(path: Path) -> Literal["md", "html"]:
+    """The format a file name asks for: HTML for ``.html``/``.htm``, else Markdown."""
+    return "html" if path.suffix.lower() in (".html", ".htm") else "md"
 
+
+def _cmd_notes(args: argparse.Namespace, name: str) -> int:
     action = getattr(args, "action", None)
     if action == "add" and args.quote is not None and args.id is None:
         raise UsageError("--quote needs the article ID it is quoted from")
@@ -569,42 +560,42 @@ def _cmd_notes(args: argparse.Namespace, name: str) -> int:
         raise UsageError("a note needs --quote or --comment")
     if action == "add" and args.id is None and args.kind == "evidence":
         raise UsageError("evidence needs an article ID (or choose another --kind)")
+    # The notes are the library's user data and never need the index; it is only
+    # consulted to resolve an article id and find a quote.
+    engine = open_engine(load_library(name, create=False))
     try:
-        # The notes are the library's user data and never need the index; it is only
-        # consulted to resolve an article id and find a quote.
-        with NoteStore.open(load_library(name, create=False).notes_path) as store:
-            if action == "add":
-                return _notes_add(args, name, store)
-            if action == "rm":
-                note = store.delete(args.note_id)
-                _out(f"Deleted note {note.id}.")
-                return EXIT_OK
-            notes = store.list()
-            if args.json:
-                _print_json({"title": store.title(), "notes": [_note_json(n) for n in notes]})
-            else:
-                _print_notes(store.title(), notes, _Style(sys.stdout))
+        notes = engine.notes()
+        if action == "add":
+            return _notes_add(args, engine, notes)
+        if action == "rm":
+            note = notes.delete(args.note_id)
+            _out(f"Deleted note {note.id}.")
             return EXIT_OK
+        listed = notes.list()
+        if args.json:
+            _print_json({"title": notes.title(), "notes": [_note_json(n) for n in listed]})
+        else:
+            _print_notes(notes.title(), listed, _Style(sys.stdout))
+        return EXIT_OK
     except (NotesUnavailable, NoteNotFound) as exc:
         return _fail(str(exc), EXIT_FAILURE)
+    finally:
+        engine.close()
 
 
-def _notes_add(args: argparse.Namespace, name: str, store: NoteStore) -> int:
-    from briefing.notes.store import anchor_for, find_quote
-
+def _notes_add(args: argparse.Namespace, engine: Engine, notes: Notes) -> int:
     article_id, anchor = None, None
     if args.id is not None:
-        engine = _engine(name)
         article_id = engine.resolve(args.id)
         if args.quote is not None:
             article = engine.article(article_id)
             if article is None:
                 raise ArticleNotFound(f"no article with id {args.id!r}")
-            span = find_quote(article.body, args.quote)
+            span = notes.find_quote(article.body, args.quote)
             if span is None:
                 return _fail(f"quote not found in {article_id}", EXIT_FAILURE)
-            anchor = anchor_for(article.body, *span)
-    note = store.add(
+            anchor = notes.anchor_for(article.body, *span)
+    note = notes.add(
         args.kind,
         args.comment,
         article_id=article_id,
@@ -637,20 +628,20 @@ _COMMANDS = {
 # -- helpers -------------------------------------------------------------------------
 
 
-_ENGINES: list[WhooshEngine] = []
+_ENGINES: list[Engine] = []
 """The engines this command opened: what they did on their own is said at the end."""
 
 
-def _engine(name: str) -> WhooshEngine:
+def _engine(name: str) -> Engine:
     library = load_library(name, create=False)
     if not library.entries:
         raise LibraryError(f"library {name!r} is empty; add folders with `briefing index PATH`")
-    engine = WhooshEngine(library)
+    engine = open_engine(library)
     _ENGINES.append(engine)
     return engine
 
 
-def _group_stories(engine: WhooshEngine, name: str, report: SyncReport) -> None:
+def _group_stories(engine: Engine, name: str, report: SyncReport) -> None:
     """Group what a story update left undone in a process of its own, detached.
 
     A command that must answer at once (``index``, ``related``) groups a few hundred

@@ -112,3 +112,21 @@ class Story:
     sources: tuple[str, ...] = ()
     start: date | None = None
     end: date | None = None
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What bringing the store up to date did (counts of work, for tests and benches)."""
+
+    added: int = 0
+    removed: int = 0
+    vectorised: int = 0
+    assigned: int = 0
+    rebuilt: str | None = None
+    busy: bool = False
+    deferred: int = 0  # articles left for a later update (more than its ``limit``)
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was (re)computed."""
+        return bool(self.added or self.removed or self.vectorised or self.assigned)

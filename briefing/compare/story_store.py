@@ -35,12 +35,11 @@ import contextlib
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from briefing.compare import stories as rule
-from briefing.compare.model import Story
+from briefing.compare.model import Story, SyncReport
 from briefing.compare.story_graph import components, group
 from briefing.compare.story_links import (
     Recent,
@@ -85,24 +84,6 @@ CREATE TABLE edges(
     PRIMARY KEY(a, b)) WITHOUT ROWID;
 CREATE TABLE stories(sid INTEGER PRIMARY KEY, central INTEGER NOT NULL);
 """
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    """What bringing the store up to date did (counts of work, for tests and benches)."""
-
-    added: int = 0
-    removed: int = 0
-    vectorised: int = 0
-    assigned: int = 0
-    rebuilt: str | None = None
-    busy: bool = False
-    deferred: int = 0  # articles left for a later update (more than its ``limit``)
-
-    @property
-    def changed(self) -> bool:
-        """Whether anything was (re)computed."""
-        return bool(self.added or self.removed or self.vectorised or self.assigned)
 
 
 Fetch = Callable[[Sequence[str]], Iterable[Article]]

@@ -172,6 +172,7 @@ class NoteStore:
     """
 
     anchor_for = staticmethod(anchor_for)
+    find_quote = staticmethod(find_quote)
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path

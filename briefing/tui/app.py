@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import re
-import threading
 import time
 import traceback
 from collections.abc import Iterable, Sequence
@@ -26,17 +24,21 @@ from textual.worker import Worker, WorkerState
 from briefing import locations
 from briefing.config import Config, load_config, save_config
 from briefing.corpus.model import Article
-from briefing.corpus.sanitize import visible
-from briefing.index.library import (
+from briefing.engine import (
     DEFAULT_LIBRARY,
     SAMPLE_MARKER,
+    Engine,
+    IndexDamaged,
+    IngestReport,
     Library,
     LibraryError,
-    library_names,
+    Notes,
+    Progress,
+    library_for_path,
     load_library,
+    open_engine,
+    visible,
 )
-from briefing.index.store import IndexDamaged, IngestReport, Progress
-from briefing.search.engine import WhooshEngine
 from briefing.tui.collector import Collector
 from briefing.tui.failures import EXPECTED_ERRORS, WorkerScreen, failure_message
 from briefing.tui.screens.search import SearchScreen
@@ -45,7 +47,6 @@ from briefing.tui.themes import bundled_themes
 if TYPE_CHECKING:  # imported when first used: launch imports only the search screen's
     from briefing.compare.model import Fact, FactGroup
     from briefing.notes.model import Note
-    from briefing.notes.store import NoteStore
     from briefing.tui.screens.note_editor import NoteDraft
     from briefing.tui.screens.reader import ReaderScreen
 
@@ -109,7 +110,7 @@ class BriefingApp(App[None]):
 
     def __init__(
         self,
-        engine: WhooshEngine,
+        engine: Engine,
         theme: str = DEFAULT_THEME,
         config: Config | None = None,
         config_path: Path | None = None,
@@ -127,8 +128,6 @@ class BriefingApp(App[None]):
         self._reader_timer: Timer | None = None
         self._commits_seen = 0
         self._batch_timer: Timer | None = None
-        self._notes: NoteStore | None = None
-        self._notes_lock = threading.Lock()
         self._collector = Collector()
         self._launched = False
         self._launched_at = 0.0
@@ -178,7 +177,7 @@ class BriefingApp(App[None]):
         if not self.update_on_start:
             return
         if articles is None:
-            articles = 1 if self.engine.store.exists() else 0
+            articles = 1 if self.engine.exists() else 0
         if articles:
             self._update_at_pause = True
         else:
@@ -355,39 +354,21 @@ class BriefingApp(App[None]):
 
     # -- notes and the briefing ------------------------------------------------------
 
-    def notes_store(self) -> NoteStore:
+    def notes_store(self) -> Notes:
         """The library's notes (opened on first use, from any thread).
 
         Raises:
             NotesUnavailable: the database cannot be opened; it is left untouched.
         """
-        with self._notes_lock:
-            if self._notes is None:
-                from briefing.notes.store import NoteStore
-
-                self._notes = NoteStore.open(self.library.notes_path)
-            return self._notes
+        return self.engine.notes()
 
     def articles_for(self, notes: Sequence[Note]) -> dict[str, Article]:
         """The articles the notes cite, by id (missing ones are left out)."""
-        ids = {n.article_id for n in notes if n.article_id}
-        ids |= {v.article_id for n in notes for v in n.values}
-        found = {}
-        for article_id in ids:
-            article = self.engine.article(article_id)
-            if article is not None:
-                found[article_id] = article
-        return found
+        return self.engine.articles_for(notes)
 
     def export_briefing(self, path: Path, force: bool) -> Path:
         """Write the briefing (Markdown, or HTML for a .html path); returns the path."""
-        from briefing.export.writer import Format, export_briefing
-
-        store = self.notes_store()
-        notes = store.list()
-        fmt: Format = "html" if path.suffix.lower() in (".html", ".htm") else "md"
-        title = store.title() or "Briefing"
-        return export_briefing(notes, self.articles_for(notes), path, title, fmt, force)
+        return self.engine.export_briefing(path, force)
 
     def annotate(self, article: Article, span: tuple[int, int] | None, after: Any = None) -> None:
         """Open the note editor on a quote (or on the article) and save what it returns."""
@@ -564,28 +545,6 @@ def theme_names() -> list[str]:
     return sorted({t.name for t in bundled_themes()} | set(BUILTIN_THEMES))
 
 
-def library_for_path(path: Path) -> Library:
-    """The library that holds exactly this folder, or a new one named after it."""
-    path = path.expanduser()
-    if not path.exists():
-        raise LibraryError(f"no such file or folder: {path}")
-    resolved = path.resolve()
-    for name in library_names():
-        library = load_library(name)
-        if [e.resolved().resolve() for e in library.entries] == [resolved]:
-            return library
-    base = re.sub(r"[^A-Za-z0-9._-]+", "-", resolved.name).strip("-.") or "library"
-    base = base[:48]
-    taken = set(library_names()) | {DEFAULT_LIBRARY}
-    name, n = base, 2
-    while name in taken:
-        name, n = f"{base}-{n}", n + 1
-    library = Library(name)
-    library.add([resolved])
-    library.save()
-    return library
-
-
 def make_app(
     library: str = DEFAULT_LIBRARY,
     path: Path | None = None,
@@ -611,7 +570,7 @@ def make_app(
         hint = FIRST_RUN_HINT
     return BriefingApp(
         # The indexing worker builds; a search never starts a build of its own.
-        WhooshEngine(lib, build_on_open=not update_on_start),
+        open_engine(lib, build_on_open=not update_on_start),
         theme=chosen,
         config=config,
         config_path=locations.config_file(),

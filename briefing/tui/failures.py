@@ -16,12 +16,15 @@ from textual import on
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from briefing.corpus.sanitize import visible
-from briefing.index.library import LibraryError
-from briefing.index.locking import IndexBusy
-from briefing.index.store import IndexUnavailable
-from briefing.notes.errors import NoteNotFound, NotesUnavailable
-from briefing.search.engine import ArticleNotFound
+from briefing.engine import (
+    ArticleNotFound,
+    IndexBusy,
+    IndexUnavailable,
+    LibraryError,
+    NoteNotFound,
+    NotesUnavailable,
+    visible,
+)
 
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (
     IndexBusy,

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.content import Content
 from textual.style import Style
 
-from briefing.corpus.sanitize import visible, visible_spans, visible_text
+from briefing.engine import visible, visible_spans, visible_text
 
 __all__ = ["untrusted", "untrusted_cell", "untrusted_text"]
 

@@ -19,7 +19,7 @@ import pytest
 from briefing import locations
 from briefing.index.library import Library, load_library
 from briefing.index.store import IndexStore
-from briefing.search.engine import WhooshEngine
+from briefing.engine.local import WhooshEngine
 from tests.fault.helpers import SAMPLE_IDS, add_notes, listed_comments, sample_library
 
 QUERY = "strikes"

@@ -19,7 +19,7 @@ import pytest
 
 from briefing.corpus.ingest import MAX_BODY_CHARS, MAX_DISTINCT_WORDS
 from briefing.index.library import load_library
-from briefing.search.engine import WhooshEngine
+from briefing.engine.local import WhooshEngine
 from tests.conftest import REPO
 from tests.fault.helpers import run_child
 

@@ -16,7 +16,7 @@ import pytest
 from briefing.index.library import Library, load_library
 from briefing.index.store import IndexStore
 from briefing.notes.store import NoteStore, anchor_for
-from briefing.search.engine import WhooshEngine
+from briefing.engine.local import WhooshEngine
 from tests.conftest import write_files
 from tests.fault.helpers import add_notes, listed_comments, run_child
 

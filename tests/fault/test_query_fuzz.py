@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing import locations
-from briefing.search.engine import WhooshEngine
+from briefing.engine.local import WhooshEngine
 from tests.fault.helpers import SAMPLE_IDS, sample_library
 
 T = TypeVar("T")

@@ -25,7 +25,7 @@ import pytest
 
 from briefing.index.library import Library
 from briefing.notes.store import NoteStore, NotesUnavailable
-from briefing.search.engine import WhooshEngine
+from briefing.engine.local import WhooshEngine
 from tests.conftest import REPO
 from tests.fault.helpers import (
     SAMPLE_IDS,

@@ -146,7 +146,7 @@ async def test_an_indexed_library_is_checked_for_changed_files_at_the_first_paus
     walk of 42,000 files held the interpreter under the first keys); a new library's
     build starts at once (the test above)."""
     from briefing.index.library import load_library
-    from briefing.search.engine import WhooshEngine
+    from briefing.engine.local import WhooshEngine
 
     WhooshEngine(load_library("default")).update()
     app = make_app()

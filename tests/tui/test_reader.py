@@ -18,7 +18,7 @@ from textual.widgets import OptionList, Static
 
 from briefing.corpus.model import Article
 from briefing.index.library import load_library
-from briefing.search.engine import WhooshEngine
+from briefing.engine.local import WhooshEngine
 from briefing.tui.screens.reader import ArticleHeader, ReaderScreen
 from briefing.tui.widgets.article_view import (
     ArticleView,

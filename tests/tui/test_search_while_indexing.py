@@ -174,7 +174,7 @@ async def test_a_launch_slower_than_its_wait_still_leaves_an_indexed_library_s_c
     still waits for a pause in input (it started at once, under the first keys typed);
     a library without an index starts building at once."""
     from briefing.index.library import load_library
-    from briefing.search.engine import WhooshEngine
+    from briefing.engine.local import WhooshEngine
     from briefing.tui import app as app_module
 
     folder = write_files(

@@ -17,7 +17,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 from briefing.index.locking import IndexBusy
 from briefing.index.store import Progress
-from briefing.search.engine import ArticleNotFound
+from briefing.engine.local import ArticleNotFound
 from briefing.tui.app import BriefingApp, make_app
 from briefing.tui.failures import MAX_MESSAGE, failure_message
 from briefing.tui.screens.compare import CompareScreen

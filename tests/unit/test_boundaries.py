@@ -10,7 +10,7 @@ from tests.conftest import REPO
 CORE = [
     "briefing.corpus.ingest",
     "briefing.index.store",
-    "briefing.search.engine",
+    "briefing.engine.local",
     "briefing.search.searcher",
     "briefing.cli",
     "briefing.compare.engine",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefing.index.library import load_library
-from briefing.search.engine import ArticleNotFound, WhooshEngine
+from briefing.engine.local import ArticleNotFound, WhooshEngine
 from tests.conftest import SAMPLE
 
 

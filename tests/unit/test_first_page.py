@@ -9,7 +9,7 @@ from pathlib import Path
 
 from briefing.index.library import Library, load_library
 from briefing.search import first_page
-from briefing.search.engine import WhooshEngine
+from briefing.engine.local import WhooshEngine
 from briefing.search.model import Filters, SearchResult
 from tests.conftest import SAMPLE, write_files
 

@@ -478,7 +478,7 @@ def test_the_cli_returns_when_every_article_is_searchable_and_merges_in_the_back
     assert _search_totals(store, queries) == totals
     assert not (store.library.directory / compact_module.COMPACT_STAGING_DIR).exists()
     # Then it grouped the stories: nothing is left to do.
-    from briefing.search.engine import WhooshEngine
+    from briefing.engine.local import WhooshEngine
 
     assert not WhooshEngine(load_library("bg")).sync_stories().changed
 

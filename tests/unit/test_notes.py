@@ -22,7 +22,7 @@ from briefing.notes.store import (
     NotesUnavailable,
     anchor_for,
 )
-from briefing.search.engine import WhooshEngine
+from briefing.engine.local import WhooshEngine
 from tests.conftest import REPO
 
 BODY = (

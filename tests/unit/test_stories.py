@@ -586,7 +586,7 @@ def test_engine_keeps_stories_beside_the_index_and_syncs_only_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from briefing.index.library import load_library
-    from briefing.search.engine import WhooshEngine
+    from briefing.engine.local import WhooshEngine
     from tests.conftest import write_files
 
     news = write_files(
@@ -640,7 +640,7 @@ def test_the_app_groups_stories_in_a_process_of_its_own(
     """sync_stories_apart: the same store as sync_stories, written by another process,
     which finds the library through the environment as it is now."""
     from briefing.index.library import load_library
-    from briefing.search.engine import WhooshEngine
+    from briefing.engine.local import WhooshEngine
     from tests.conftest import write_files
 
     news = write_files(
@@ -681,8 +681,8 @@ def test_the_cli_groups_a_large_update_in_the_background(
     `briefing stories` would wait for."""
     from briefing import cli
     from briefing.index.library import load_library
-    from briefing.search import engine as engine_module
-    from briefing.search.engine import WhooshEngine
+    from briefing.engine import local as engine_module
+    from briefing.engine.local import WhooshEngine
     from tests.conftest import write_files
 
     news = write_files(

@@ -17,7 +17,7 @@ from textual.worker import Worker, get_current_worker
 
 from briefing.compare.model import Comparison, FactGroup
 from briefing.corpus.model import Article
-from briefing.search.engine import Engine
+from briefing.engine import Engine
 from briefing.search.model import Hit
 from briefing.tui.failures import WorkerScreen
 from briefing.tui.untrusted import untrusted, untrusted_cell

@@ -23,9 +23,7 @@ from textual.widgets import Button, DataTable, DirectoryTree, Input, Label, Stat
 from textual.worker import Worker
 
 from briefing.corpus.model import FileProblem
-from briefing.corpus.sanitize import visible
-from briefing.index.library import Library, LibraryError
-from briefing.index.store import IngestReport
+from briefing.engine import IngestReport, Library, LibraryError, visible
 from briefing.tui.failures import WorkerScreen
 from briefing.tui.untrusted import untrusted, untrusted_cell
 from briefing.tui.widgets.index_status import IndexStatus

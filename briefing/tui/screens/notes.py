@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker
 
 from briefing.corpus.model import Article
-from briefing.corpus.sanitize import sanitize_line, visible, visible_text
+from briefing.engine import sanitize_line, visible, visible_text
 from briefing.notes.model import KINDS, Note
 from briefing.tui.failures import WorkerScreen
 from briefing.tui.screens.note_editor import NoteDraft, NoteEditor

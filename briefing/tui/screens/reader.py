@@ -16,9 +16,8 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
 from briefing.corpus.model import Article
-from briefing.corpus.sanitize import visible
+from briefing.engine import ArticleNotFound, Engine, NotesUnavailable, visible
 from briefing.notes.model import Note
-from briefing.search.engine import ArticleNotFound, Engine
 from briefing.search.model import ArticleMatches, Hit
 from briefing.tui.failures import WorkerScreen
 from briefing.tui.untrusted import untrusted
@@ -383,7 +382,6 @@ class ReaderScreen(WorkerScreen):
         """The article's notes found again in its text, read with the article so that
         the reader is painted once; None if the notes cannot be read (the notes worker
         then tries again and reports why)."""
-        from briefing.notes.store import NotesUnavailable
 
         store = getattr(self.app, "notes_store", None)
         if store is None:

@@ -17,9 +17,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Static
 from textual.worker import get_current_worker
 
-from briefing.corpus.sanitize import visible
-from briefing.index.locking import IndexBusy
-from briefing.search.engine import Engine
+from briefing.engine import Engine, IndexBusy, visible
 from briefing.search.model import Filters, Hit, SearchResult
 from briefing.tui.failures import WorkerScreen
 from briefing.tui.untrusted import untrusted

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from briefing.corpus.sanitize import visible
+from briefing.engine import sentence_spans, visible
 
 __all__ = ["ArticleView", "wrap_offsets"]
 
@@ -555,9 +555,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _move_sentence(self, delta: int, extend: bool) -> None:
         if not self._sentences:
-            from briefing.compare.align import split_sentences
-
-            self._sentences = [(s.start, s.end) for s in split_sentences(self._text)]
+            self._sentences = sentence_spans(self._text)
             if not self._sentences:
                 return
         if self._cursor_sentence is None:

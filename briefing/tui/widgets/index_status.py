@@ -7,7 +7,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Label, ProgressBar
 
-from briefing.index.store import Progress
+from briefing.engine import Progress
 
 
 class IndexStatus(Horizontal):

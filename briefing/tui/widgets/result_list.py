@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from briefing.corpus.sanitize import visible
+from briefing.engine import visible
 from briefing.search.model import Hit, Snippet
 from briefing.tui.untrusted import untrusted
 from briefing.tui.widgets.fixed_scroll import FixedScroll

@@ -1,7 +1,7 @@
-"""The one interface the CLI and the UI use: index, search, related, facets, articles.
+"""The local engine: a library's Whoosh index, story store and notes in the data folder.
 
-``Engine`` is a Protocol so that a server-backed engine can serve a team-sized corpus
-later without touching the UI; ``WhooshEngine`` is the local implementation.
+:class:`WhooshEngine` implements :class:`~briefing.engine.protocol.Engine`, the contract
+the CLI and the app are written against.
 """
 
 from __future__ import annotations
@@ -9,11 +9,15 @@ from __future__ import annotations
 import contextlib
 import math
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from briefing.corpus.model import Article, FileProblem
+from briefing.engine.errors import ArticleNotFound
+from briefing.engine.protocol import Format
 from briefing.index.compact import CompactReport
 from briefing.index.library import Library
 from briefing.index.store import DAMAGE_ERRORS, IndexStore, IngestReport, ProgressCallback
@@ -28,8 +32,10 @@ from briefing.search.model import (
 )
 
 if TYPE_CHECKING:
-    from briefing.compare.model import Comparison, Story
-    from briefing.compare.story_store import StoryStore, SyncReport
+    from briefing.compare.model import Comparison, Story, SyncReport
+    from briefing.compare.story_store import StoryStore
+    from briefing.notes.model import Note
+    from briefing.notes.store import NoteStore
 
 T = TypeVar("T")
 
@@ -37,91 +43,6 @@ T = TypeVar("T")
 # answer at once (``related``): a few hundred take about a second; more are left to a
 # process of their own (the CLI starts one: see briefing.cli).
 INLINE_STORY_ARTICLES = 200
-
-
-class ArticleNotFound(Exception):
-    """No article, or more than one, answers to the id the user gave (one-line message)."""
-
-
-class Engine(Protocol):
-    """What briefing needs from a search engine."""
-
-    def update(
-        self, progress: ProgressCallback | None = None, compact: bool = True
-    ) -> IngestReport:
-        """Index new and changed articles, drop deleted ones; merge the segments a large
-        update wrote unless not ``compact`` (see :meth:`compact`)."""
-        ...
-
-    def compact(self) -> CompactReport:
-        """Merge the index's segments down to a few, searches going on meanwhile."""
-        ...
-
-    def search(
-        self,
-        query: str,
-        filters: Filters = ...,
-        limit: int = 20,
-        offset: int = 0,
-        suggest: bool = True,
-    ) -> SearchResult:
-        """Ranked hits with snippets, facets, suggestion (unless not ``suggest``) and
-        notices."""
-        ...
-
-    def suggestion(self, query: str) -> str | None:
-        """A "did you mean" for a query that matches nothing."""
-        ...
-
-    def warm_up(self) -> None:
-        """Read ahead what the first searches need (the app, once its first results show)."""
-        ...
-
-    def related(self, article_id: str, limit: int = 10) -> list[Hit]:
-        """Articles like this one, other outlets first."""
-        ...
-
-    def facets(self, query: str, filters: Filters = ...) -> dict[str, dict[str, int]]:
-        """Counts of matching articles by source and by month."""
-        ...
-
-    def matches(self, article_id: str, query: str) -> ArticleMatches:
-        """Where the query matches in one whole article."""
-        ...
-
-    def article(self, article_id: str) -> Article | None:
-        """One article by exact id."""
-        ...
-
-    def articles(self) -> list[Article]:
-        """Every article."""
-        ...
-
-    def resolve(self, ref: str) -> str:
-        """The full id for an id or a unique short form of it (``002``)."""
-        ...
-
-    def compare(self, article_ids: Sequence[str]) -> Comparison:
-        """Two to four articles side by side: aligned passages and grouped facts."""
-        ...
-
-    def stories(self, waiting: Callable[[], None] | None = None) -> list[Story]:
-        """The library's articles grouped into events."""
-        ...
-
-    def sync_stories(
-        self, limit: int | None = None, wait: Callable[[], None] | None = None
-    ) -> SyncReport:
-        """Bring the stories up to date with the index (cheap when nothing changed)."""
-        ...
-
-    def sync_stories_apart(self) -> SyncReport:
-        """The same in a process of its own (for the app)."""
-        ...
-
-    def stop_apart(self) -> None:
-        """End the jobs run apart now (the app is closing)."""
-        ...
 
 
 class WhooshEngine:
@@ -135,6 +56,16 @@ class WhooshEngine:
         self._story_store: StoryStore | None = None
         # What the last read's own story update did (the CLI's reads update first).
         self.stories_report: SyncReport | None = None
+        self._notes: NoteStore | None = None
+        self._notes_lock = threading.Lock()
+
+    def exists(self) -> bool:
+        """Whether the library has an index yet (built, maybe still being filled)."""
+        return self.store.exists()
+
+    def source_counts(self) -> dict[str, int]:
+        """How many articles each source has, most first."""
+        return self._read(self.store.source_counts)
 
     def update(
         self, progress: ProgressCallback | None = None, compact: bool = True
@@ -336,7 +267,7 @@ class WhooshEngine:
             wait: Wait for another process's update, calling this first; without it,
                 the report says ``busy``.
         """
-        from briefing.compare.story_store import SyncReport
+        from briefing.compare.model import SyncReport
 
         store = self._stories()
         fingerprint = self._index_fingerprint()
@@ -359,7 +290,7 @@ class WhooshEngine:
         its memory.
         """
         from briefing import locations
-        from briefing.compare.story_store import SyncReport
+        from briefing.compare.model import SyncReport
         from briefing.index.pipeline import run_apart
 
         if self._stories().fingerprint() == self._index_fingerprint():
@@ -469,6 +400,74 @@ class WhooshEngine:
             raise ArticleNotFound(f"no article with id {ref!r}; see `briefing list`")
         shown = ", ".join(candidates[:5]) + (" …" if len(candidates) > 5 else "")
         raise ArticleNotFound(f"{ref!r} matches {len(candidates)} articles: {shown}")
+
+    # -- notes and the briefing ------------------------------------------------------
+
+    def notes(self) -> NoteStore:
+        """The library's notes (opened on first use, from any thread).
+
+        Raises:
+            NotesUnavailable: the database cannot be opened; it is left untouched.
+        """
+        with self._notes_lock:
+            if self._notes is None:
+                from briefing.notes.store import NoteStore
+
+                self._notes = NoteStore.open(self.library.notes_path)
+            return self._notes
+
+    def close(self) -> None:
+        """Close what the engine holds open (the notes database), if anything."""
+        with self._notes_lock:
+            if self._notes is not None:
+                self._notes.close()
+                self._notes = None
+
+    def articles_for(self, notes: Sequence[Note]) -> dict[str, Article]:
+        """The articles the notes cite, by id (missing ones are left out: a deleted
+        article stays out of the mapping, and the briefing says so next to its id)."""
+        ids = {n.article_id for n in notes if n.article_id}
+        ids |= {v.article_id for n in notes for v in n.values}
+        if not ids or not self.library.entries:
+            return {}
+        found = {}
+        for article_id in sorted(ids):
+            article = self.article(article_id)
+            if article is not None:
+                found[article_id] = article
+        return found
+
+    def render_briefing(self, now: datetime) -> tuple[list[Note], str, str]:
+        """The notes, the briefing's title and the briefing as Markdown (a preview)."""
+        from briefing.export.markdown import render_briefing
+
+        notes_ = self.notes()
+        notes = notes_.list()
+        title = notes_.title() or "Briefing"
+        return notes, title, render_briefing(title, notes, self.articles_for(notes), now)
+
+    def export_briefing(
+        self,
+        path: Path,
+        force: bool = False,
+        title: str | None = None,
+        fmt: Format | None = None,
+    ) -> Path:
+        """Write the briefing (Markdown, or HTML for ``fmt`` "html" or a .html path).
+
+        Raises:
+            FileExistsError: ``path`` exists and not ``force`` (one-line message).
+            OSError: the file could not be written; nothing was overwritten.
+            NotesUnavailable: the notes cannot be read.
+        """
+        from briefing.export.writer import export_briefing, format_for
+
+        notes_ = self.notes()
+        notes = notes_.list()
+        if title is None:
+            title = notes_.title() or "Briefing"
+        chosen = fmt or format_for(path)
+        return export_briefing(notes, self.articles_for(notes), path, title, chosen, force)
 
 
 def _first_page(query: str, filters: Filters, offset: int) -> bool:
