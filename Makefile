@@ -21,6 +21,7 @@ test: $(BIN)/python
 	$(BIN)/ruff check briefing tests bench
 	$(BIN)/ruff format --check briefing tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2 -q
 
 unit: $(BIN)/python

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -41,6 +41,15 @@ from briefing.engine import (
 )
 from briefing.tui.collector import Collector
 from briefing.tui.failures import EXPECTED_ERRORS, WorkerScreen, failure_message
+from briefing.tui.messages import (
+    Annotate,
+    FocusSearch,
+    OpenArticle,
+    OpenCompare,
+    PinFact,
+    PrepareReader,
+    UpdateLibrary,
+)
 from briefing.tui.screens.search import SearchScreen
 from briefing.tui.themes import bundled_themes
 
@@ -297,7 +306,7 @@ class BriefingApp(App[None]):
         from briefing.tui.screens.library import LibraryScreen
 
         if not isinstance(self.screen, LibraryScreen):
-            self.push_screen(LibraryScreen(self.library))
+            self.push_screen(LibraryScreen(self.engine))
 
     def open_article(self, article_id: str, query: str = "", related: bool = False) -> None:
         """Open an article in the reader, with the query's matches highlighted."""
@@ -370,7 +379,35 @@ class BriefingApp(App[None]):
         """Write the briefing (Markdown, or HTML for a .html path); returns the path."""
         return self.engine.export_briefing(path, force)
 
-    def annotate(self, article: Article, span: tuple[int, int] | None, after: Any = None) -> None:
+    # -- what screens ask (messages.py) ----------------------------------------------
+
+    def on_open_article(self, message: OpenArticle) -> None:
+        self.open_article(message.article_id, message.query, message.related)
+
+    def on_open_compare(self, message: OpenCompare) -> None:
+        self.open_compare(message.article_ids)
+
+    def on_annotate(self, message: Annotate) -> None:
+        self.annotate(message.article, message.span, message.saved)
+
+    def on_pin_fact(self, message: PinFact) -> None:
+        self.pin_discrepancy(message.group)
+
+    def on_focus_search(self, message: FocusSearch) -> None:
+        self.action_focus_search()
+
+    def on_prepare_reader(self, message: PrepareReader) -> None:
+        self.prepare_reader()
+
+    def on_update_library(self, message: UpdateLibrary) -> None:
+        self.update_library()
+
+    def annotate(
+        self,
+        article: Article,
+        span: tuple[int, int] | None,
+        after: Callable[[], object] | None = None,
+    ) -> None:
         """Open the note editor on a quote (or on the article) and save what it returns."""
         quote = article.body[span[0] : span[1]] if span else ""
         source = article.source or article.title
@@ -384,7 +421,11 @@ class BriefingApp(App[None]):
 
     @work(thread=True, group="notes-write", name="saving the note", exit_on_error=False)
     def _add_note(
-        self, article: Article, span: tuple[int, int] | None, draft: NoteDraft, after: Any
+        self,
+        article: Article,
+        span: tuple[int, int] | None,
+        draft: NoteDraft,
+        after: Callable[[], object] | None,
     ) -> None:
         store = self.notes_store()
         anchor = store.anchor_for(article.body, *span) if span else None
@@ -428,7 +469,7 @@ class BriefingApp(App[None]):
         from briefing.tui.screens.notes import NotesScreen
 
         if not isinstance(self.screen, NotesScreen):
-            self.push_screen(NotesScreen())
+            self.push_screen(NotesScreen(self.engine))
 
     def search_screen(self) -> SearchScreen | None:
         """The search screen, wherever it is in the stack."""
@@ -470,14 +511,6 @@ class BriefingApp(App[None]):
             )
 
     # -- indexing --------------------------------------------------------------------
-
-    def add_folders(self, paths: Sequence[Path]) -> list[str]:
-        """Add folders or files to the library and index them; return what was new."""
-        added = self.library.add(list(paths))
-        if added:
-            self.library.save()
-        self.update_library()
-        return [e.path for e in added]
 
     def update_library(self) -> None:
         """Index new, changed and deleted files in a worker; search goes on meanwhile."""

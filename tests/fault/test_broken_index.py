@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from briefing import locations
+from briefing.engine.local import WhooshEngine
 from briefing.index.library import Library, load_library
 from briefing.index.store import IndexStore
-from briefing.engine.local import WhooshEngine
 from tests.fault.helpers import SAMPLE_IDS, add_notes, listed_comments, sample_library
 
 QUERY = "strikes"

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from briefing.corpus.ingest import MAX_BODY_CHARS, MAX_DISTINCT_WORDS
-from briefing.index.library import load_library
 from briefing.engine.local import WhooshEngine
+from briefing.index.library import load_library
 from tests.conftest import REPO
 from tests.fault.helpers import run_child
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from briefing.engine.local import WhooshEngine
 from briefing.index.library import Library, load_library
 from briefing.index.store import IndexStore
 from briefing.notes.store import NoteStore, anchor_for
-from briefing.engine.local import WhooshEngine
 from tests.conftest import write_files
 from tests.fault.helpers import add_notes, listed_comments, run_child
 

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
+from briefing.engine.local import WhooshEngine
 from briefing.index.library import Library
 from briefing.notes.store import NoteStore, NotesUnavailable
-from briefing.engine.local import WhooshEngine
 from tests.conftest import REPO
 from tests.fault.helpers import (
     SAMPLE_IDS,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from typing import Any
 
 from textual.app import App
 from textual.pilot import Pilot
@@ -11,7 +12,7 @@ from textual.widgets import DirectoryTree
 from textual.worker import WorkerCancelled
 
 
-async def settle(app: App[object], pilot: Pilot[object], rounds: int = 4) -> None:
+async def settle(app: App[Any], pilot: Pilot[Any], rounds: int = 4) -> None:
     """Wait until no worker runs and the messages they posted have been handled.
 
     Exclusive workers (a search replaced by a newer one) end cancelled: that is the
@@ -31,7 +32,7 @@ async def settle(app: App[object], pilot: Pilot[object], rounds: int = 4) -> Non
 
 
 async def until(
-    app: App[object], pilot: Pilot[object], condition: Callable[[], bool], rounds: int = 50
+    app: App[Any], pilot: Pilot[Any], condition: Callable[[], bool], rounds: int = 50
 ) -> None:
     """Settle until ``condition`` holds (a pushed screen starts its workers only once
     mounted, so one settle may come too early). Fails after ``rounds`` settles."""

@@ -145,8 +145,8 @@ async def test_an_indexed_library_is_checked_for_changed_files_at_the_first_paus
     """The start-up update of a library with articles waits for a pause in input (its
     walk of 42,000 files held the interpreter under the first keys); a new library's
     build starts at once (the test above)."""
-    from briefing.index.library import load_library
     from briefing.engine.local import WhooshEngine
+    from briefing.index.library import load_library
 
     WhooshEngine(load_library("default")).update()
     app = make_app()

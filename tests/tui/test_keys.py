@@ -6,6 +6,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding, BindingsMap
@@ -153,7 +154,7 @@ async def test_a_in_compare_annotates_the_selected_passage_and_plus_adds_a_colum
         assert isinstance(app.screen, CompareScreen)
 
 
-def check_key_bar(app: App[object], width: int) -> list[str]:
+def check_key_bar(app: App[Any], width: int) -> list[str]:
     """The current screen's key bar: each item a key and what that key runs now."""
     screen = app.screen
     text = str(screen.query_one(KeyBar).render())

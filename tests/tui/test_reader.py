@@ -17,8 +17,9 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from briefing.corpus.model import Article
-from briefing.index.library import load_library
 from briefing.engine.local import WhooshEngine
+from briefing.index.library import load_library
+from briefing.tui.messages import FocusSearch
 from briefing.tui.screens.reader import ArticleHeader, ReaderScreen
 from briefing.tui.widgets.article_view import (
     ArticleView,
@@ -68,7 +69,7 @@ class SearchingHost(ReaderHost):
 
     searches = 0
 
-    def action_focus_search(self) -> None:
+    def on_focus_search(self, message: FocusSearch) -> None:
         self.searches += 1
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -391,13 +392,6 @@ async def test_slash_goes_back_to_the_search(sample_engine: WhooshEngine) -> Non
         assert app.searches == 1
         assert not isinstance(app.screen, ReaderScreen)
 
-    plain = ReaderHost(sample_engine, SAMPLE_001)
-    async with plain.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("slash")
-        await pilot.pause()
-        assert not isinstance(plain.screen, ReaderScreen)
-
 
 async def test_hostile_text_is_shown_literally_and_does_nothing(tmp_path: Path) -> None:
     body = "\n\n".join(river_text(n) for n in range(5))
@@ -690,10 +684,10 @@ async def test_the_kept_reader_s_first_open_lays_it_out_once_like_any_later_one(
         assert kept.query_one(OptionList).option_count > 0  # with its related coverage
 
 
-async def test_a_host_without_notes_starts_no_notes_worker(sample_engine: WhooshEngine) -> None:
-    """The reader in an app that keeps no notes (a host without ``notes_store``) has no
-    notes to show and nothing to read again: no worker that could only fail (under load
-    it failed after the test had settled, and took the next assertion down)."""
+async def test_the_reader_reads_an_article_s_notes_with_it(sample_engine: WhooshEngine) -> None:
+    """The article's notes are read with the article, from the engine: no second worker
+    (one in a host that kept no notes failed after the test had settled, under load, and
+    took the next assertion down)."""
     from textual.worker import Worker
 
     started: list[str] = []

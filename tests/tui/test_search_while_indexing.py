@@ -173,8 +173,8 @@ async def test_a_launch_slower_than_its_wait_still_leaves_an_indexed_library_s_c
     start-up work then starts without them, and an indexed library's check of its files
     still waits for a pause in input (it started at once, under the first keys typed);
     a library without an index starts building at once."""
-    from briefing.index.library import load_library
     from briefing.engine.local import WhooshEngine
+    from briefing.index.library import load_library
     from briefing.tui import app as app_module
 
     folder = write_files(

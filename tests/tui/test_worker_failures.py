@@ -15,9 +15,9 @@ from textual.widgets import Static
 from textual.widgets._toast import Toast  # not exported by textual.widgets
 from textual.worker import WorkerCancelled, WorkerFailed
 
+from briefing.engine.local import ArticleNotFound
 from briefing.index.locking import IndexBusy
 from briefing.index.store import Progress
-from briefing.engine.local import ArticleNotFound
 from briefing.tui.app import BriefingApp, make_app
 from briefing.tui.failures import MAX_MESSAGE, failure_message
 from briefing.tui.screens.compare import CompareScreen
@@ -48,7 +48,7 @@ def raises(error: BaseException) -> Callable[..., Any]:
     return method
 
 
-async def until(app: App[object], pilot: Pilot[object], condition: Callable[[], bool]) -> None:
+async def until(app: App[Any], pilot: Pilot[Any], condition: Callable[[], bool]) -> None:
     """Let workers end (failed ones too: that is what is tested) until ``condition``."""
     for _ in range(50):
         if condition():
@@ -60,18 +60,18 @@ async def until(app: App[object], pilot: Pilot[object], condition: Callable[[], 
     raise AssertionError("the app never reached the expected state")
 
 
-async def quiet(app: App[object], pilot: Pilot[object]) -> None:
+async def quiet(app: App[Any], pilot: Pilot[Any]) -> None:
     """Wait until no worker runs and what they posted has been handled."""
     await until(app, pilot, lambda: all(w.is_finished for w in app.workers))
     for _ in range(3):
         await pilot.pause()
 
 
-def notifications(app: App[object]) -> list[Any]:
+def notifications(app: App[Any]) -> list[Any]:
     return list(app._notifications)
 
 
-def status(app: App[object], selector: str) -> str:
+def status(app: App[Any], selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.index.library import load_library
 from briefing.engine.local import ArticleNotFound, WhooshEngine
+from briefing.index.library import load_library
 from tests.conftest import SAMPLE
 
 

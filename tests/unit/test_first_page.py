@@ -7,9 +7,9 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+from briefing.engine.local import WhooshEngine
 from briefing.index.library import Library, load_library
 from briefing.search import first_page
-from briefing.engine.local import WhooshEngine
 from briefing.search.model import Filters, SearchResult
 from tests.conftest import SAMPLE, write_files
 

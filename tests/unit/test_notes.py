@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from briefing.engine.local import WhooshEngine
 from briefing.index.library import load_library
 from briefing.notes.model import CONTEXT_CHARS, SourceValue
 from briefing.notes.store import (
@@ -22,7 +23,6 @@ from briefing.notes.store import (
     NotesUnavailable,
     anchor_for,
 )
-from briefing.engine.local import WhooshEngine
 from tests.conftest import REPO
 
 BODY = (

@@ -585,8 +585,8 @@ def test_store_damaged_or_missing_is_rebuilt(tmp_path: Path, damage: str) -> Non
 def test_engine_keeps_stories_beside_the_index_and_syncs_only_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from briefing.index.library import load_library
     from briefing.engine.local import WhooshEngine
+    from briefing.index.library import load_library
     from tests.conftest import write_files
 
     news = write_files(
@@ -639,8 +639,8 @@ def test_the_app_groups_stories_in_a_process_of_its_own(
 ) -> None:
     """sync_stories_apart: the same store as sync_stories, written by another process,
     which finds the library through the environment as it is now."""
-    from briefing.index.library import load_library
     from briefing.engine.local import WhooshEngine
+    from briefing.index.library import load_library
     from tests.conftest import write_files
 
     news = write_files(
@@ -680,9 +680,9 @@ def test_the_cli_groups_a_large_update_in_the_background(
     limit are grouped by a detached `briefing stories --update-only`, which a later
     `briefing stories` would wait for."""
     from briefing import cli
-    from briefing.index.library import load_library
     from briefing.engine import local as engine_module
     from briefing.engine.local import WhooshEngine
+    from briefing.index.library import load_library
     from tests.conftest import write_files
 
     news = write_files(

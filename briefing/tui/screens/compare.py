@@ -20,6 +20,7 @@ from briefing.corpus.model import Article
 from briefing.engine import Engine
 from briefing.search.model import Hit
 from briefing.tui.failures import WorkerScreen
+from briefing.tui.messages import Annotate, PinFact
 from briefing.tui.untrusted import untrusted, untrusted_cell
 from briefing.tui.widgets.key_bar import KeyBar
 from briefing.tui.widgets.passage_view import MARKS, PassageView
@@ -300,7 +301,7 @@ class CompareScreen(WorkerScreen):
         if self.comparison is None or not self.comparison.facts:
             return
         row = min(max(table.cursor_row, 0), len(self.comparison.facts) - 1)
-        self.app.pin_discrepancy(self.comparison.facts[row])  # type: ignore[attr-defined]
+        self.post_message(PinFact(self.comparison.facts[row]))
 
     def action_annotate(self) -> None:
         """Write a note on the selected passage of the focused column."""
@@ -314,7 +315,7 @@ class CompareScreen(WorkerScreen):
         if article is None:
             return
         passage = view.passages[view.cursor].passage
-        self.app.annotate(article, (passage.start, passage.end))  # type: ignore[attr-defined]
+        self.post_message(Annotate(article, (passage.start, passage.end)))
 
     def action_back(self) -> None:
         """Back to where the comparison was opened."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -23,14 +23,12 @@ from textual.widgets import Button, DataTable, DirectoryTree, Input, Label, Stat
 from textual.worker import Worker
 
 from briefing.corpus.model import FileProblem
-from briefing.engine import IngestReport, Library, LibraryError, visible
+from briefing.engine import Engine, IngestReport, Library, LibraryError, visible
 from briefing.tui.failures import WorkerScreen
+from briefing.tui.messages import UpdateLibrary
 from briefing.tui.untrusted import untrusted, untrusted_cell
 from briefing.tui.widgets.index_status import IndexStatus
 from briefing.tui.widgets.key_bar import KeyBar
-
-if TYPE_CHECKING:
-    from briefing.tui.app import BriefingApp
 
 MAX_ROWS = 500
 """Rows shown per table: a folder of 100,000 broken files should not freeze the screen."""
@@ -138,9 +136,12 @@ class LibraryScreen(WorkerScreen):
 
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {LibraryCommands}
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, engine: Engine) -> None:
         super().__init__()
-        self.library = library
+        self.engine = engine
+        self.library: Library = engine.library
+        # The last update's report, once one has finished in this session.
+        self._report: IngestReport | None = None
         # An update started from this screen is running: the status line says when it ends.
         self._waiting = False
         # What was picked in the tree; the path box shows it with visible escapes.
@@ -150,11 +151,6 @@ class LibraryScreen(WorkerScreen):
     def _json_hint(self) -> str:
         """The command that prints the whole report of this library."""
         return f"`briefing index --library {self.library.name} --json` lists them all"
-
-    @property
-    def _briefing(self) -> BriefingApp:
-        # The screen only runs inside BriefingApp; the cast gives mypy its attributes.
-        return cast("BriefingApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
@@ -199,7 +195,7 @@ class LibraryScreen(WorkerScreen):
 
     def action_reindex(self) -> None:
         """Index new, changed and deleted files; the report refreshes when done."""
-        self._briefing.update_library()
+        self.post_message(UpdateLibrary())
         self._waiting = True
         self._say("Looking for new, changed and deleted files…")
 
@@ -263,10 +259,13 @@ class LibraryScreen(WorkerScreen):
             self._error(f"No such file or folder: {path}")
             return
         try:
-            added = self._briefing.add_folders([path])
+            added = [e.path for e in self.library.add([path])]
+            if added:
+                self.library.save()
         except (LibraryError, OSError) as exc:
             self._error(str(exc))
             return
+        self.post_message(UpdateLibrary())
         box.value = ""
         self._show_folders()
         self._waiting = True
@@ -278,6 +277,7 @@ class LibraryScreen(WorkerScreen):
     # -- the report ----------------------------------------------------------------
 
     def _report_changed(self, report: IngestReport | None) -> None:
+        self._report = report
         if report is None:
             # No update has finished in this session: show what the last one stored.
             self._load_stored_problems()
@@ -296,7 +296,7 @@ class LibraryScreen(WorkerScreen):
         exit_on_error=False,
     )
     def _load_stored_problems(self) -> None:
-        skipped, duplicates = self._briefing.engine.problems()
+        skipped, duplicates = self.engine.problems()
         self.app.call_from_thread(self._show_stored, skipped, duplicates)
 
     def worker_failed(self, worker: Worker[Any], message: str) -> None:
@@ -307,7 +307,7 @@ class LibraryScreen(WorkerScreen):
             status.update(Content(message))
 
     def _show_stored(self, skipped: list[FileProblem], duplicates: list[tuple[str, str]]) -> None:
-        if self._briefing.last_report is not None:
+        if self._report is not None:
             return  # an update finished meanwhile; its report is already shown
         summary = (
             "No update has finished in this session yet.\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -17,7 +18,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker
 
 from briefing.corpus.model import Article
-from briefing.engine import sanitize_line, visible, visible_text
+from briefing.engine import Engine, Notes, sanitize_line, visible, visible_text
 from briefing.notes.model import KINDS, Note
 from briefing.tui.failures import WorkerScreen
 from briefing.tui.screens.note_editor import NoteDraft, NoteEditor
@@ -140,8 +141,9 @@ class NotesScreen(WorkerScreen):
         Binding("slash", "filter", "Filter", key_display="/", tooltip="Filter the notes"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, engine: Engine) -> None:
         super().__init__()
+        self.engine = engine
         self.notes: list[Note] = []
         self.title_text = "Briefing"
         self._deleted: list[Note] = []
@@ -174,14 +176,7 @@ class NotesScreen(WorkerScreen):
         exit_on_error=False,
     )
     def _reload(self) -> None:
-        from briefing.export.markdown import render_briefing
-
-        app: Any = self.app
-        store = app.notes_store()
-        notes = store.list()
-        title = store.title() or "Briefing"
-        articles = app.articles_for(notes)
-        markdown = render_briefing(title, notes, articles, datetime.now())
+        notes, title, markdown = self.engine.render_briefing(datetime.now())
         self.app.call_from_thread(self._show, notes, title, markdown)
 
     def worker_failed(self, worker: Worker[Any], message: str) -> None:
@@ -266,14 +261,7 @@ class NotesScreen(WorkerScreen):
 
         def done(draft: NoteDraft | None) -> None:
             if draft is not None:
-                self._write(
-                    "update",
-                    note.id,
-                    kind=draft.kind,
-                    comment=draft.comment,
-                    confidence=draft.confidence,
-                    tags=draft.tags,
-                )
+                self._write(lambda notes: notes.update(note.id, **_fields(draft)))
 
         self.app.push_screen(NoteEditor(quote, note.article_id or "", initial), done)
 
@@ -282,19 +270,20 @@ class NotesScreen(WorkerScreen):
         note = self.selected()
         if note is not None:
             self._deleted.append(note)
-            self._write("delete", note.id)
+            self._write(lambda notes: notes.delete(note.id))
             self.notify("Note deleted; press u to undo.", markup=False)
 
     def action_undo(self) -> None:
         """Bring back the last deleted note."""
         if self._deleted:
-            self._write("restore", self._deleted.pop())
+            deleted = self._deleted.pop()
+            self._write(lambda notes: notes.restore(deleted))
 
     def action_move(self, delta: int) -> None:
         """Move the selected note up or down in the briefing."""
         note = self.selected()
         if note is not None:
-            self._write("move", note.id, delta)
+            self._write(lambda notes: notes.move(note.id, delta))
             widget = self.query_one("#notes-list", OptionList)
             if widget.highlighted is not None:
                 widget.highlighted = max(0, widget.highlighted + delta)
@@ -304,7 +293,8 @@ class NotesScreen(WorkerScreen):
 
         def done(title: str | None) -> None:
             if title and title.strip():
-                self._write("set_title", sanitize_line(title))
+                chosen = sanitize_line(title)
+                self._write(lambda notes: notes.set_title(chosen))
 
         self.app.push_screen(Ask("Briefing title", self.title_text), done)
 
@@ -317,22 +307,9 @@ class NotesScreen(WorkerScreen):
             if draft is None:
                 return
             if summary is None:
-                self._write(
-                    "add",
-                    kind=draft.kind,
-                    comment=draft.comment,
-                    confidence=draft.confidence,
-                    tags=draft.tags,
-                )
+                self._write(lambda notes: notes.add(**_fields(draft)))
             else:
-                self._write(
-                    "update",
-                    summary.id,
-                    kind=draft.kind,
-                    comment=draft.comment,
-                    confidence=draft.confidence,
-                    tags=draft.tags,
-                )
+                self._write(lambda notes: notes.update(summary.id, **_fields(draft)))
 
         self.app.push_screen(NoteEditor(initial=initial, kind="summary"), done)
 
@@ -360,16 +337,13 @@ class NotesScreen(WorkerScreen):
     @work(thread=True, group="export", name="exporting the briefing", exit_on_error=False)
     def _export(self, path: Path, force: bool) -> None:
         # A bad path or a full disk goes to the app's worker policy; the old file stays.
-        app: Any = self.app
-        written = app.export_briefing(path, force)
+        written = self.engine.export_briefing(path, force)
         message = f"Briefing written to {visible(str(written))}"
         self.app.call_from_thread(self.notify, message, markup=False)
 
     @work(thread=True, group="notes-write", name="saving the notes", exit_on_error=False)
-    def _write(self, operation: str, *args: Any, **kwargs: Any) -> None:
-        app: Any = self.app
-        store = app.notes_store()
-        getattr(store, operation)(*args, **kwargs)
+    def _write(self, change: Callable[[Notes], object]) -> None:
+        change(self.engine.notes())
         self.app.call_from_thread(self.reload)
 
     # -- links in the preview --------------------------------------------------------
@@ -412,3 +386,13 @@ def _prompt(note: Note) -> Content:
 
 
 __all__ = ["Article", "Ask", "Confirm", "NotesScreen"]
+
+
+def _fields(draft: NoteDraft) -> dict[str, Any]:
+    """What a note editor's draft sets on a note."""
+    return {
+        "kind": draft.kind,
+        "comment": draft.comment,
+        "confidence": draft.confidence,
+        "tags": draft.tags,
+    }

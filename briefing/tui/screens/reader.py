@@ -20,6 +20,7 @@ from briefing.engine import ArticleNotFound, Engine, NotesUnavailable, visible
 from briefing.notes.model import Note
 from briefing.search.model import ArticleMatches, Hit
 from briefing.tui.failures import WorkerScreen
+from briefing.tui.messages import Annotate, FocusSearch, OpenCompare
 from briefing.tui.untrusted import untrusted
 from briefing.tui.widgets.article_view import ArticleView
 from briefing.tui.widgets.key_bar import KeyBar
@@ -382,12 +383,8 @@ class ReaderScreen(WorkerScreen):
         """The article's notes found again in its text, read with the article so that
         the reader is painted once; None if the notes cannot be read (the notes worker
         then tries again and reports why)."""
-
-        store = getattr(self.app, "notes_store", None)
-        if store is None:
-            return []  # an app without notes (a test's host): none to show, none to retry
         try:
-            notes: list[Note] = store().reanchor(article.id, article.body)
+            notes = self.engine.notes().reanchor(article.id, article.body)
         except NotesUnavailable:
             return None
         return notes
@@ -431,8 +428,7 @@ class ReaderScreen(WorkerScreen):
     )
     def _load_notes(self, article: Article) -> None:
         """Find the article's notes again in its current text and mark them."""
-        app: Any = self.app
-        notes = app.notes_store().reanchor(article.id, article.body)
+        notes = self.engine.notes().reanchor(article.id, article.body)
         self.app.call_from_thread(self._show_notes, article.id, notes)
 
     def _show_notes(self, article_id: str, notes: list[Note]) -> None:
@@ -458,8 +454,7 @@ class ReaderScreen(WorkerScreen):
             return
         span = self.query_one(ArticleView).selection
         article = self.article
-        app: Any = self.app
-        app.annotate(article, span, after=lambda: self._load_notes(article))
+        self.post_message(Annotate(article, span, saved=lambda: self._load_notes(article)))
 
     def _show_error(self, message: str) -> None:
         """Say what went wrong, in the view and as a notification."""
@@ -551,7 +546,7 @@ class ReaderScreen(WorkerScreen):
             return
         index = self.query_one("#related-list", OptionList).highlighted or 0
         other = self._related[min(index, len(self._related) - 1)]
-        self.app.open_compare([self.article.id, other.id])  # type: ignore[attr-defined]
+        self.post_message(OpenCompare([self.article.id, other.id]))
 
     def action_back(self) -> None:
         """Back to the screen underneath (the search keeps its selection)."""
@@ -560,8 +555,4 @@ class ReaderScreen(WorkerScreen):
 
     def action_search(self) -> None:
         """Back to the search screen with the query box focused."""
-        focus_search = getattr(self.app, "action_focus_search", None)
-        if callable(focus_search):
-            focus_search()  # the app pops the readers and focuses the query box
-        else:
-            self.action_back()
+        self.post_message(FocusSearch())  # the app pops the readers, focuses the query box

@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 from briefing.engine import Engine, IndexBusy, visible
 from briefing.search.model import Filters, Hit, SearchResult
 from briefing.tui.failures import WorkerScreen
+from briefing.tui.messages import OpenArticle, OpenCompare, PrepareReader
 from briefing.tui.untrusted import untrusted
 from briefing.tui.widgets.facets import FacetPanel
 from briefing.tui.widgets.index_status import IndexStatus
@@ -173,7 +174,7 @@ class SearchScreen(WorkerScreen):
         """Open the selected article with its related coverage in view."""
         hit = self.query_one(ResultList).selected
         if hit is not None:
-            self.app.open_article(hit.id, self.query_text, related=True)  # type: ignore[attr-defined]
+            self.post_message(OpenArticle(hit.id, self.query_text, related=True))
 
     def action_compare(self) -> None:
         """Compare the marked articles (space marks), or one marked with the selected one."""
@@ -181,7 +182,7 @@ class SearchScreen(WorkerScreen):
         ids = list(results.marked)
         if len(ids) < 2 and results.selected is not None:
             ids.append(results.selected.id)
-        self.app.open_compare(ids[:4])  # type: ignore[attr-defined]
+        self.post_message(OpenCompare(ids[:4]))
 
     # -- searching -----------------------------------------------------------------
 
@@ -395,13 +396,12 @@ class SearchScreen(WorkerScreen):
     def _focus_moved(self, event: events.DescendantFocus) -> None:
         # Moving to the results is the moment before an article is opened: the app makes
         # its reader then (once), after this frame, rather than at the first open.
-        prepare = getattr(self.app, "prepare_reader", None)
-        if isinstance(event.widget, ResultList) and callable(prepare):
-            self.call_after_refresh(prepare)
+        if isinstance(event.widget, ResultList):
+            self.call_after_refresh(self.post_message, PrepareReader())
 
     @on(ResultList.Opened)
     def _opened(self, event: ResultList.Opened) -> None:
-        self.app.open_article(event.hit.id, self.query_text)  # type: ignore[attr-defined]
+        self.post_message(OpenArticle(event.hit.id, self.query_text))
 
     def refresh_results(self) -> None:
         """Search again (the library changed), keeping the cursor where it was.
