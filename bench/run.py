@@ -225,8 +225,8 @@ def main() -> int:
 
         # -- search in process -------------------------------------------------------------
         os.environ["BRIEFING_HOME"] = env["BRIEFING_HOME"]
-        from briefing.index.library import load_library
         from briefing.engine.local import WhooshEngine
+        from briefing.index.library import load_library
 
         engine = WhooshEngine(load_library(LIBRARY))
         bodies = [a.body.casefold() for a in engine.articles()]

@@ -39,9 +39,9 @@ def main() -> int:
     queries = [q for q in Path(args.queries).read_text().splitlines() if q.strip()]
 
     started = time.perf_counter()
+    from briefing.engine.local import WhooshEngine
     from briefing.index.library import load_library
     from briefing.search import searcher as search_module
-    from briefing.engine.local import WhooshEngine
     from briefing.search.query import parse_query
 
     engine = WhooshEngine(load_library(args.library), build_on_open=False)

@@ -106,8 +106,8 @@ def main() -> int:
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["BRIEFING_HOME"] = tmp
-        from briefing.index.library import load_library
         from briefing.engine.local import WhooshEngine
+        from briefing.index.library import load_library
 
         library = load_library("bench")
         library.add([corpus])

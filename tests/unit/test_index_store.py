@@ -462,7 +462,7 @@ def test_the_cli_returns_when_every_article_is_searchable_and_merges_in_the_back
     monkeypatch.setattr(pipeline, "FIRST_BATCH_FILES", 2)
     monkeypatch.setattr(pipeline, "BATCH_BYTES", 400)  # a few files a batch
     monkeypatch.setattr(store_module, "SMALL_INDEX_DOCS", 0)
-    monkeypatch.setattr(cli, "INLINE_STORY_ARTICLES", 5)
+    monkeypatch.setattr(cli.commands, "INLINE_STORY_ARTICLES", 5)
     before = len(cli._BACKGROUND)
     assert cli.main(["index", str(folder), "--library", "bg"]) == 0
     err = capsys.readouterr().err

@@ -692,7 +692,7 @@ def test_the_cli_groups_a_large_update_in_the_background(
             **{f"r{i}.txt": f"{title}\n\n{body}\n" for i, (title, body) in enumerate(_RATES)},
         },
     )
-    monkeypatch.setattr(cli, "INLINE_STORY_ARTICLES", 5)
+    monkeypatch.setattr(cli.commands, "INLINE_STORY_ARTICLES", 5)
     monkeypatch.setattr(engine_module, "INLINE_STORY_ARTICLES", 5)
     before = len(cli._BACKGROUND)
     assert cli.main(["index", str(news), "--library", "bg"]) == 0
