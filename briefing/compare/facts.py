@@ -45,16 +45,8 @@ _APPROXIMATE = frozenset(
 _EVENT_FAMILY = {"evacuated": "displaced"}
 
 
-def extract(article: Article) -> list[Fact]:
-    """All facts (counts, measures, dates, attributions) in one article, in body order."""
-    numbered, others = _read(article)
-    facts = [n.fact for n in numbered] + others
-    facts.sort(key=lambda f: (f.start, f.kind))
-    return facts
-
-
-def _read(article: Article) -> tuple[list[Numbered], list[Fact]]:
-    """The numeric facts and the other facts of one article."""
+def read_facts(article: Article) -> tuple[list[Numbered], list[Fact]]:
+    """The numeric facts (with what they count) and the other facts of one article."""
     numbered: list[Numbered] = []
     others: list[Fact] = []
     body = article.body
@@ -79,7 +71,7 @@ def group(articles: Sequence[Article]) -> tuple[FactGroup, ...]:
     numbered: list[Numbered] = []
     others: list[Fact] = []
     for article in articles:
-        found, rest = _read(article)
+        found, rest = read_facts(article)
         numbered.extend(found)
         others.extend(rest)
     groups = _group_numbers(numbered) + _group_others(others) + _quote_conflicts(others)

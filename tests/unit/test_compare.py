@@ -9,11 +9,17 @@ import pytest
 
 from briefing.compare.align import align, split_passages, split_sentences
 from briefing.compare.engine import compare
-from briefing.compare.facts import extract, group
+from briefing.compare.facts import group, read_facts
 from briefing.compare.model import AlignedPassage, Fact, FactGroup
 from briefing.corpus.ingest import SourceFile, ingest_file, walk
 from briefing.corpus.model import Article
 from tests.conftest import SAMPLE
+
+
+def extract(article: Article) -> list[Fact]:
+    """Every fact of one article, in body order."""
+    numbered, others = read_facts(article)
+    return sorted([n.fact for n in numbered] + others, key=lambda f: (f.start, f.kind))
 
 
 def make(article_id: str, body: str) -> Article:

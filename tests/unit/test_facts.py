@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from briefing.compare.facts import extract, group
+from briefing.compare.facts import group, read_facts
 from briefing.compare.facts_places import place_of, places_in
 from briefing.compare.model import Fact, FactGroup
 from briefing.corpus.model import Article
+
+
+def extract(article: Article) -> list[Fact]:
+    """Every fact of one article, in body order."""
+    numbered, others = read_facts(article)
+    return sorted([n.fact for n in numbered] + others, key=lambda f: (f.start, f.kind))
 
 
 def make(article_id: str, body: str) -> Article:

@@ -17,7 +17,6 @@ from textual.widgets import Button, Input, Label, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
-from briefing.corpus.model import Article
 from briefing.engine import Engine, Notes, sanitize_line, visible, visible_text
 from briefing.notes.model import KINDS, Note
 from briefing.tui.failures import WorkerScreen
@@ -385,7 +384,7 @@ def _prompt(note: Note) -> Content:
     return line
 
 
-__all__ = ["Article", "Ask", "Confirm", "NotesScreen"]
+__all__ = ["Ask", "Confirm", "NotesScreen"]
 
 
 def _fields(draft: NoteDraft) -> dict[str, Any]:
