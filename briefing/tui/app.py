@@ -32,7 +32,6 @@ from briefing.engine import (
     IngestReport,
     Library,
     LibraryError,
-    Notes,
     Progress,
     library_for_path,
     load_library,
@@ -55,7 +54,6 @@ from briefing.tui.themes import bundled_themes
 
 if TYPE_CHECKING:  # imported when first used: launch imports only the search screen's
     from briefing.compare.model import Fact, FactGroup
-    from briefing.notes.model import Note
     from briefing.tui.screens.note_editor import NoteDraft
     from briefing.tui.screens.reader import ReaderScreen
 
@@ -363,22 +361,6 @@ class BriefingApp(App[None]):
 
     # -- notes and the briefing ------------------------------------------------------
 
-    def notes_store(self) -> Notes:
-        """The library's notes (opened on first use, from any thread).
-
-        Raises:
-            NotesUnavailable: the database cannot be opened; it is left untouched.
-        """
-        return self.engine.notes()
-
-    def articles_for(self, notes: Sequence[Note]) -> dict[str, Article]:
-        """The articles the notes cite, by id (missing ones are left out)."""
-        return self.engine.articles_for(notes)
-
-    def export_briefing(self, path: Path, force: bool) -> Path:
-        """Write the briefing (Markdown, or HTML for a .html path); returns the path."""
-        return self.engine.export_briefing(path, force)
-
     # -- what screens ask (messages.py) ----------------------------------------------
 
     def on_open_article(self, message: OpenArticle) -> None:
@@ -427,7 +409,7 @@ class BriefingApp(App[None]):
         draft: NoteDraft,
         after: Callable[[], object] | None,
     ) -> None:
-        store = self.notes_store()
+        store = self.engine.notes()
         anchor = store.anchor_for(article.body, *span) if span else None
         store.add(
             kind=draft.kind,
@@ -453,7 +435,7 @@ class BriefingApp(App[None]):
             SourceValue(aid, "; ".join(f.text for f in facts), facts[0].sentence)
             for aid, facts in by_article.items()
         )
-        self.notes_store().add(
+        self.engine.notes().add(
             kind="discrepancy",
             comment=group.reason,
             article_id=group.facts[0].article_id if group.facts else None,

@@ -159,7 +159,7 @@ def test_notes_screen(snap_compare: Any, app: BriefingApp, monkeypatch: pytest.M
     async def run(pilot: Pilot[Any]) -> None:
         await settle(pilot.app, pilot)
         engine = pilot.app.engine  # type: ignore[attr-defined]
-        store = pilot.app.notes_store()  # type: ignore[attr-defined]
+        store = pilot.app.engine.notes()  # type: ignore[attr-defined]
         article = engine.article(engine.resolve("003"))
         start = article.body.index("The US military confirmed")
         end = article.body.index("in the strikes.") + len("in the strikes.")

@@ -55,7 +55,7 @@ async def test_the_analyst_flow_from_quotes_to_an_exported_briefing(tmp_path: Pa
             await annotate(app, pilot, "003", 2, "85 targets: matches the other outlet."),
             await annotate(app, pilot, "004", 2, "Iraq says 16 killed."),
         ]
-        store = app.notes_store()
+        store = app.engine.notes()
         assert [n.anchor.quote for n in store.list() if n.anchor] == quotes
 
         # Pin the contractors-versus-troops conflict from a comparison.
@@ -148,4 +148,4 @@ async def test_the_analyst_flow_from_quotes_to_an_exported_briefing(tmp_path: Pa
     again = make_app()
     async with again.run_test(size=(120, 40)) as pilot:
         await settle(again, pilot)
-        assert len(again.notes_store().list()) == count
+        assert len(again.engine.notes().list()) == count

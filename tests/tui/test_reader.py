@@ -21,12 +21,8 @@ from briefing.engine.local import WhooshEngine
 from briefing.index.library import load_library
 from briefing.tui.messages import FocusSearch
 from briefing.tui.screens.reader import ArticleHeader, ReaderScreen
-from briefing.tui.widgets.article_view import (
-    ArticleView,
-    _wrap_narrow,
-    _wrap_wide,
-    wrap_offsets,
-)
+from briefing.tui.widgets.article_view import ArticleView
+from briefing.tui.widgets.wrap import _wrap_narrow, _wrap_wide, wrap_offsets
 from tests.conftest import write_files
 
 SAMPLE_001 = "sample_corpus/001_a5d3fec521d4c157.txt"

@@ -17,7 +17,7 @@ from textual.strip import Strip
 
 from briefing.compare.model import AlignedPassage
 from briefing.tui.untrusted import untrusted
-from briefing.tui.widgets.article_view import wrap_offsets
+from briefing.tui.widgets.wrap import wrap_offsets
 
 GUTTER = 2
 # A marker as well as a colour, so that the status reads without colour too.
