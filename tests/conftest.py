@@ -8,6 +8,7 @@ cannot make them fail. Wall-clock figures are the benchmarks' job (``bench/``).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,7 @@ def corpora() -> Path:
     return CORPORA
 
 
-def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> Path:
     """Create ``files`` (relative path → text or bytes) under ``root``."""
     for rel, content in files.items():
         path = root / rel
