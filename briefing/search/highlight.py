@@ -29,8 +29,9 @@ from whoosh.analysis import CompositeAnalyzer, LowercaseFilter, RegexTokenizer, 
 from whoosh.lang.porter import stem as porter_stem
 
 from briefing.index.schema import NAME_ARTICLES, NAME_PART, NameTokenizer, fold_name
+from briefing.search.expansion import written_expansions
 from briefing.search.model import Snippet
-from briefing.search.query import positive_leaves, typed_words, written_expansions
+from briefing.search.query import positive_leaves, typed_words
 
 SNIPPET_CHARS = 200  # target length of a snippet; it ends up about 150-250 characters
 LEAD_CHARS = 200

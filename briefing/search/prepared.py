@@ -18,7 +18,6 @@ from bisect import bisect_right
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Any
 
@@ -29,6 +28,7 @@ from whoosh.reading import SegmentReader
 from briefing.index.codec import block_postings
 from briefing.index.whoosh_fixes import length_bytes
 from briefing.search import highlight as hl
+from briefing.search.date_spans import date_span
 from briefing.search.dates import PublishedRange, newest_first
 from briefing.search.matching import match
 from briefing.search.model import NO_FILTERS, Filters
@@ -243,10 +243,6 @@ def ranked(searcher: Any, prepared: PreparedQuery, depth: int) -> PreparedQuery:
 # -- Matching documents ----------------------------------------------------------------
 
 
-def _start_of(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day)
-
-
 def filter_query(filters: Filters) -> Any | None:
     """The Whoosh filter query for ``filters`` (None when there is nothing to filter)."""
     parts: list[Any] = []
@@ -255,10 +251,9 @@ def filter_query(filters: Filters) -> Any | None:
     if filters.months:
         parts.append(wq.Or([wq.Term("month", month) for month in filters.months]))
     if filters.since or filters.until:
-        start = _start_of(filters.since) if filters.since else None
-        end = _start_of(filters.until + timedelta(days=1)) if filters.until else None
-        if end is not None:
-            end -= timedelta(microseconds=1)  # "until" is inclusive: its whole day
+        # Both days are inclusive: from the first instant of "since" to the last of "until".
+        start = date_span(filters.since)[0] if filters.since else None
+        end = date_span(filters.until)[1] if filters.until else None
         parts.append(PublishedRange(start, end))
     if not parts:
         return None

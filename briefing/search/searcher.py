@@ -15,6 +15,7 @@ from typing import Any
 
 from briefing.index.schema import fold_name
 from briefing.search import highlight as hl
+from briefing.search.expansion import MAX_EXPANSIONS
 from briefing.search.matching import match
 from briefing.search.model import (
     NO_FILTERS,
@@ -34,7 +35,7 @@ from briefing.search.prepared import (
     remember,
 )
 from briefing.search.prepared import warm_up as prepared_warm_up
-from briefing.search.query import MAX_EXPANSIONS, MAX_QUERY_CHARS, OPERATORS
+from briefing.search.query import MAX_QUERY_CHARS, OPERATORS
 
 __all__ = [
     "MAX_QUERY_CHARS",
