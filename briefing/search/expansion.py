@@ -83,11 +83,15 @@ class Bounded:
 
 
 class BoundedPrefix(Bounded, query.Prefix):  # type: ignore[misc]
+    """A bounded prefix: ``strik*``."""
+
     def _expand(self, ixreader: Any) -> Iterator[bytes | str]:
         return iter(ixreader.expand_prefix(self.source_field, self.text))
 
 
 class BoundedWildcard(Bounded, query.Wildcard):  # type: ignore[misc]
+    """A bounded wildcard: ``*zor``, ``str?ke``."""
+
     def _expand(self, ixreader: Any) -> Iterator[bytes | str]:
         # Like PatternQuery._btexts, but a pattern without a literal prefix ("*zor")
         # scans at most MAX_SCAN lexicon entries instead of the whole lexicon.
@@ -104,6 +108,8 @@ class BoundedWildcard(Bounded, query.Wildcard):  # type: ignore[misc]
 
 
 class BoundedFuzzyTerm(Bounded, query.FuzzyTerm):  # type: ignore[misc]
+    """A bounded fuzzy word: ``strikse~``."""
+
     def _expand(self, ixreader: Any) -> Iterator[bytes | str]:
         return iter(
             ixreader.terms_within(

@@ -27,7 +27,6 @@ from whoosh.reading import SegmentReader
 
 from briefing.index.codec import block_postings
 from briefing.index.whoosh_fixes import length_bytes
-from briefing.search import highlight as hl
 from briefing.search.date_spans import date_span
 from briefing.search.dates import PublishedRange, newest_first
 from briefing.search.matching import match
@@ -39,6 +38,7 @@ from briefing.search.query import (
     parse_query,
     typed_words,
 )
+from briefing.search.terms import FieldTerms, field_terms
 
 __all__ = [
     "PreparedQuery",
@@ -88,8 +88,8 @@ class PreparedQuery:
     filters: Filters
     parsed: ParsedQuery
     query: Any | None
-    body_terms: hl.FieldTerms = field(default_factory=hl.FieldTerms)
-    title_terms: hl.FieldTerms = field(default_factory=hl.FieldTerms)
+    body_terms: FieldTerms = field(default_factory=FieldTerms)
+    title_terms: FieldTerms = field(default_factory=FieldTerms)
     typed: frozenset[str] = frozenset()
     docs: Sequence[int] = ()
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -164,8 +164,8 @@ def _parse(searcher: Any, text: str, filters: Filters) -> PreparedQuery:
         filters,
         parsed,
         parsed.query,
-        body_terms=hl.field_terms(parsed.query, reader, "body"),
-        title_terms=hl.field_terms(parsed.query, reader, "title"),
+        body_terms=field_terms(parsed.query, reader, "body"),
+        title_terms=field_terms(parsed.query, reader, "title"),
         typed=frozenset(typed_words(parsed.text)),
     )
 
