@@ -29,7 +29,7 @@ from whoosh.scoring import BM25F
 from briefing.index.codec import block_positions, block_postings
 from briefing.index.whoosh_fixes import length_bytes
 from briefing.search.dates import PublishedRange
-from briefing.search.query import is_expansion
+from briefing.search.expansion import is_expansion
 
 __all__ = ["Matched", "match"]
 

@@ -18,7 +18,6 @@ from bisect import bisect_right
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Any
 
@@ -28,7 +27,7 @@ from whoosh.reading import SegmentReader
 
 from briefing.index.codec import block_postings
 from briefing.index.whoosh_fixes import length_bytes
-from briefing.search import highlight as hl
+from briefing.search.date_spans import date_span
 from briefing.search.dates import PublishedRange, newest_first
 from briefing.search.matching import match
 from briefing.search.model import NO_FILTERS, Filters
@@ -39,6 +38,7 @@ from briefing.search.query import (
     parse_query,
     typed_words,
 )
+from briefing.search.terms import FieldTerms, field_terms
 
 __all__ = [
     "PreparedQuery",
@@ -88,8 +88,8 @@ class PreparedQuery:
     filters: Filters
     parsed: ParsedQuery
     query: Any | None
-    body_terms: hl.FieldTerms = field(default_factory=hl.FieldTerms)
-    title_terms: hl.FieldTerms = field(default_factory=hl.FieldTerms)
+    body_terms: FieldTerms = field(default_factory=FieldTerms)
+    title_terms: FieldTerms = field(default_factory=FieldTerms)
     typed: frozenset[str] = frozenset()
     docs: Sequence[int] = ()
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -164,8 +164,8 @@ def _parse(searcher: Any, text: str, filters: Filters) -> PreparedQuery:
         filters,
         parsed,
         parsed.query,
-        body_terms=hl.field_terms(parsed.query, reader, "body"),
-        title_terms=hl.field_terms(parsed.query, reader, "title"),
+        body_terms=field_terms(parsed.query, reader, "body"),
+        title_terms=field_terms(parsed.query, reader, "title"),
         typed=frozenset(typed_words(parsed.text)),
     )
 
@@ -243,10 +243,6 @@ def ranked(searcher: Any, prepared: PreparedQuery, depth: int) -> PreparedQuery:
 # -- Matching documents ----------------------------------------------------------------
 
 
-def _start_of(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day)
-
-
 def filter_query(filters: Filters) -> Any | None:
     """The Whoosh filter query for ``filters`` (None when there is nothing to filter)."""
     parts: list[Any] = []
@@ -255,10 +251,9 @@ def filter_query(filters: Filters) -> Any | None:
     if filters.months:
         parts.append(wq.Or([wq.Term("month", month) for month in filters.months]))
     if filters.since or filters.until:
-        start = _start_of(filters.since) if filters.since else None
-        end = _start_of(filters.until + timedelta(days=1)) if filters.until else None
-        if end is not None:
-            end -= timedelta(microseconds=1)  # "until" is inclusive: its whole day
+        # Both days are inclusive: from the first instant of "since" to the last of "until".
+        start = date_span(filters.since)[0] if filters.since else None
+        end = date_span(filters.until)[1] if filters.until else None
         parts.append(PublishedRange(start, end))
     if not parts:
         return None

@@ -15,6 +15,8 @@ from typing import Any
 
 from briefing.index.schema import fold_name
 from briefing.search import highlight as hl
+from briefing.search import snippets as sn
+from briefing.search.expansion import MAX_EXPANSIONS
 from briefing.search.matching import match
 from briefing.search.model import (
     NO_FILTERS,
@@ -34,7 +36,7 @@ from briefing.search.prepared import (
     remember,
 )
 from briefing.search.prepared import warm_up as prepared_warm_up
-from briefing.search.query import MAX_EXPANSIONS, MAX_QUERY_CHARS, OPERATORS
+from briefing.search.query import MAX_QUERY_CHARS, OPERATORS
 
 __all__ = [
     "MAX_QUERY_CHARS",
@@ -153,7 +155,7 @@ def _browse_hits(
     for _, docnum in prepared.ranked[offset : offset + limit]:
         fields = searcher.stored_fields(docnum)
         body = str(fields.get("body") or fields.get("title") or "")
-        lead = (hl.lead_snippet(body),) if body and snippets else ()
+        lead = (sn.lead_snippet(body),) if body and snippets else ()
         hits.append(_hit(fields, 0.0, lead))
     return hits
 
@@ -246,7 +248,7 @@ def related(ix: Any, article_id: str, limit: int = 10) -> list[Hit]:
         hits = []
         for score, number in results:
             fields = searcher.stored_fields(number)
-            lead = hl.lead_snippet(
+            lead = sn.lead_snippet(
                 fields.get("body") or fields.get("title") or "", RELATED_SNIPPET_CHARS
             )
             hits.append(_hit(fields, score, (lead,) if lead.text else ()))
@@ -346,13 +348,13 @@ def _page_hits(
         snips: tuple[Snippet, ...] = ()
         if count > 0:
             if in_body.matches:
-                snips = hl.snippets(body, in_body.matches, count)
+                snips = sn.snippets(body, in_body.matches, count)
             elif body:
                 # Matched on the title, source, date...: show how the article starts.
-                snips = (hl.lead_snippet(body),)
+                snips = (sn.lead_snippet(body),)
             elif title:
                 matches = in_title.matches if in_title else ()
-                snips = hl.snippets(title, matches, 1) or (hl.lead_snippet(title),)
+                snips = sn.snippets(title, matches, 1) or (sn.lead_snippet(title),)
         hits.append(_hit(fields, score, snips))
     return hits, sorted(variants.values(), key=str.casefold)
 

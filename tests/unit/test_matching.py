@@ -14,8 +14,9 @@ from whoosh.codec.whoosh3 import W3Codec
 from briefing.index.documents import article_to_doc
 from briefing.index.schema import build_schema, index_codec
 from briefing.search import prepared as prepared_module
+from briefing.search.expansion import is_expansion
 from briefing.search.matching import match
-from briefing.search.query import is_expansion, parse_query
+from briefing.search.query import parse_query
 from tests.unit.test_search import _bbc_articles
 
 # Queries Whoosh's matchers answer right: the set-based ones must give the same

@@ -14,9 +14,12 @@ from briefing.index.documents import article_to_doc
 from briefing.index.schema import build_schema
 from briefing.search import highlight as hl
 from briefing.search import prepared as prepared_module
+from briefing.search import snippets as sn
+from briefing.search import tokens as tk
 from briefing.search.model import Filters
 from briefing.search.query import parse_query, typed_words
 from briefing.search.searcher import article_matches, facets, search
+from briefing.search.terms import FieldTerms, field_terms
 from tests.unit.test_search import BBC_DIR, LANG_ARTICLES, _bbc_articles, article, make_index
 
 
@@ -260,14 +263,14 @@ SCAN_QUERIES = [
 ]
 
 
-def _both(text: str, terms: hl.FieldTerms, analyzer: Any, names: Any, typed: set[str]) -> Any:
+def _both(text: str, terms: FieldTerms, analyzer: Any, names: Any, typed: set[str]) -> Any:
     fast = hl.highlight(text, terms, analyzer, names, typed, {})
-    real_shape = hl._text_shape
-    hl._text_shape = lambda analyzer: None  # type: ignore[assignment]
+    real_shape = tk.text_shape
+    tk.text_shape = lambda analyzer: None  # type: ignore[assignment]
     try:
         full = hl.highlight(text, terms, analyzer, names, typed, {})
     finally:
-        hl._text_shape = real_shape
+        tk.text_shape = real_shape
     return fast, full
 
 
@@ -279,7 +282,7 @@ def tricky_ix(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def test_the_scan_finds_what_a_full_analysis_finds(tricky_ix: Any) -> None:
     schema = build_schema()
-    assert hl._text_shape(schema["body"].analyzer) is not None  # the fast path is used
+    assert tk.text_shape(schema["body"].analyzer) is not None  # the fast path is used
     found = 0
     with tricky_ix.searcher() as searcher:
         reader = searcher.reader()
@@ -287,7 +290,7 @@ def test_the_scan_finds_what_a_full_analysis_finds(tricky_ix: Any) -> None:
             parsed = parse_query(query, searcher.schema)
             assert parsed.query is not None, query
             for field in ("title", "body"):
-                terms = hl.field_terms(parsed.query, reader, field)
+                terms = field_terms(parsed.query, reader, field)
                 for text in TRICKY:
                     fast, full = _both(
                         text,
@@ -312,7 +315,7 @@ def test_the_scan_agrees_on_real_articles(tmp_path: Path) -> None:
         reader = searcher.reader()
         for query in queries:
             parsed = parse_query(query, searcher.schema)
-            terms = hl.field_terms(parsed.query, reader, "body")
+            terms = field_terms(parsed.query, reader, "body")
             for item in articles:
                 fast, full = _both(
                     item.body,
@@ -328,7 +331,7 @@ def test_snippet_spans_after_whitespace_runs() -> None:
     text = "  Lead  text.\n\n  The   rockets\thit  the base   today.  "
     start = text.index("rockets")
     matches = (hl.Match(start, start + len("rockets"), frozenset({"rocket"})),)
-    (snippet,) = hl.snippets(text, matches, 1, width=30)
+    (snippet,) = sn.snippets(text, matches, 1, width=30)
     assert [snippet.text[a:b] for a, b in snippet.highlights] == ["rockets"]
     assert "  " not in snippet.text
 

@@ -17,8 +17,9 @@ from whoosh import index
 from briefing.corpus.model import Article
 from briefing.index.documents import article_to_doc
 from briefing.index.schema import build_schema, index_codec
+from briefing.search.date_spans import parse_date_value
 from briefing.search.model import Filters, Hit, SearchResult, Snippet
-from briefing.search.query import parse_date_value, parse_query
+from briefing.search.query import parse_query
 from briefing.search.searcher import MAX_QUERY_CHARS, facets, related, search
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_corpus"
