@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import calendar
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
 from briefing import __version__
 from briefing.cli.rendering import EXIT_USAGE
-from briefing.engine import (
-    DEFAULT_LIBRARY,
-    visible,
-)
+from briefing.engine import DEFAULT_LIBRARY, date_span, visible
 from briefing.notes.model import CONFIDENCES, KINDS
 
 
@@ -185,17 +181,7 @@ def parse_date(text: str | None, option: str, end: bool) -> date | None:
     """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; a partial date covers its whole span."""
     if text is None:
         return None
-    parts = text.strip().split("-")
-    try:
-        numbers = [int(p) for p in parts]
-        if len(numbers) == 3:
-            return date(*numbers)
-        if len(numbers) == 2:
-            year, month = numbers
-            day = calendar.monthrange(year, month)[1] if end else 1
-            return date(year, month, day)
-        if len(numbers) == 1:
-            return date(numbers[0], 12, 31) if end else date(numbers[0], 1, 1)
-    except (ValueError, calendar.IllegalMonthError):
-        pass
-    raise UsageError(f"{option}: {text!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    span = date_span(text)
+    if span is None:
+        raise UsageError(f"{option}: {text!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    return (span[1] if end else span[0]).date()

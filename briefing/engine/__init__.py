@@ -37,6 +37,7 @@ from briefing.index.library import (
     load_library,
 )
 from briefing.index.store import IngestReport, Progress
+from briefing.search.date_spans import date_span
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -65,6 +66,7 @@ __all__ = [
     "Progress",
     "WhooshEngine",
     "check_name",
+    "date_span",
     "library_for_path",
     "library_names",
     "load_library",

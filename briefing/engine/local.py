@@ -28,8 +28,8 @@ from briefing.search.model import (
     Filters,
     Hit,
     SearchResult,
-    Snippet,
 )
+from briefing.search.snippets import lead_snippet
 
 if TYPE_CHECKING:
     from briefing.compare.model import Comparison, Story, SyncReport
@@ -180,7 +180,7 @@ class WhooshEngine:
         article = self.article(article_id)
         if article is None:
             return None
-        lead = " ".join(article.body[:200].split())
+        lead = lead_snippet(article.body)
         return Hit(
             id=article.id,
             title=article.title,
@@ -190,7 +190,7 @@ class WhooshEngine:
             score=score,
             path=article.path,
             url=article.url,
-            snippets=(Snippet(lead),) if lead else (),
+            snippets=(lead,) if lead.text else (),
         )
 
     def facets(self, query: str, filters: Filters = NO_FILTERS) -> dict[str, dict[str, int]]:
