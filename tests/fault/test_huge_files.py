@@ -123,8 +123,8 @@ def test_big_file_is_skipped_with_a_reason_and_the_batch_goes_on(tmp_path: Path)
     being read; the rest of the folder is indexed."""
     folder = tmp_path / "big"
     folder.mkdir()
-    with (folder / "enormous.txt").open("wb") as out:
-        out.truncate(65 * 1024 * 1024)  # sparse: no time spent writing it
+    with (folder / "enormous.txt").open("wb") as sparse:
+        sparse.truncate(65 * 1024 * 1024)  # sparse: no time spent writing it
     for name, text in SMALL.items():
         (folder / name).write_text(text, encoding="utf-8")
     out = subprocess.run(

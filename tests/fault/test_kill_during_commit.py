@@ -185,7 +185,9 @@ def _state(path: Path) -> tuple[str, list[tuple[object, ...]]]:
     with NoteStore.open(path) as store:
         check = store._conn.execute("PRAGMA integrity_check").fetchone()[0]
         assert check == "ok"
-        notes = [(n.id, n.order, n.comment, n.tags, n.found, n.anchor) for n in store.list()]
+        notes: list[tuple[object, ...]] = [
+            (n.id, n.order, n.comment, n.tags, n.found, n.anchor) for n in store.list()
+        ]
         return store.title(), notes
 
 

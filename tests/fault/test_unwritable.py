@@ -19,6 +19,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -137,7 +138,7 @@ def test_read_only_notes_file_can_be_read_not_written(
         assert code == 0, err
         assert all(c in out for c in comments)
         for args in (["notes", "add", "--kind", "summary", "--comment", "x"], ["notes", "rm", "1"]):
-            code, _, err = without_root_rights(lambda a=args: run_cli(capsys, "--library", "t", *a))
+            code, _, err = without_root_rights(partial(run_cli, capsys, "--library", "t", *args))
             line = one_line_error(code, err)
             assert str(path) in line and "read-only" in line
         code, out, err = without_root_rights(lambda: run_cli(capsys, "--library", "t", "export"))
@@ -164,7 +165,7 @@ def test_read_only_library_folder_fails_cleanly(
             ["export", "-o", str(tmp_path / "out.md")],
             ["index"],
         ):
-            code, _, err = without_root_rights(lambda a=args: run_cli(capsys, "--library", "t", *a))
+            code, _, err = without_root_rights(partial(run_cli, capsys, "--library", "t", *args))
             one_line_error(code, err)
         code, out, err = without_root_rights(
             lambda: run_cli(capsys, "--library", "t", "search", "strikes")

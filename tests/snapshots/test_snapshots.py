@@ -44,10 +44,12 @@ class _Untimed:
         return getattr(self._engine, name)
 
     def search(self, *args: Any, **kwargs: Any) -> SearchResult:
-        return dataclasses.replace(self._engine.search(*args, **kwargs), elapsed=0.0)
+        result: SearchResult = self._engine.search(*args, **kwargs)
+        return dataclasses.replace(result, elapsed=0.0)
 
     def compare(self, *args: Any, **kwargs: Any) -> Comparison:
-        return dataclasses.replace(self._engine.compare(*args, **kwargs), elapsed=0.0)
+        comparison: Comparison = self._engine.compare(*args, **kwargs)
+        return dataclasses.replace(comparison, elapsed=0.0)
 
 
 @pytest.fixture
@@ -66,7 +68,7 @@ def app() -> BriefingApp:
     library.save()
     built = make_app(library="snapshots", theme="briefing-dark", update_on_start=False)
     built.engine.update()
-    built.engine = _Untimed(built.engine)  # type: ignore[assignment]
+    built.engine = _Untimed(built.engine)
     return built
 
 

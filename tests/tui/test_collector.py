@@ -37,7 +37,12 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 @pytest.fixture
 def collections(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
     done: list[float] = []
-    monkeypatch.setattr(collector_module.gc, "collect", lambda *a: done.append(1.0) or 0)
+
+    def collect(*args: object) -> int:
+        done.append(1.0)
+        return 0
+
+    monkeypatch.setattr(gc, "collect", collect)
     yield done
 
 

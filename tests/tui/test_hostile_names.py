@@ -148,7 +148,7 @@ async def test_library_screen_shows_escaped_names_and_adds_the_real_one(home: Pa
         # Picking the hostile folder shows it escaped in the box, and adds the real one.
         picker = screen.query_one(FolderPicker)
         picker.focus()
-        await until(app, pilot, lambda: picker.root.children != [])
+        await until(app, pilot, lambda: len(picker.root.children) > 0)
         node = next(n for n in picker.root.children if n.data and n.data.path.name == PICKED)
         assert str(node.label) == "pick-\\x1b]0;DIR\\x07"
         picker.move_cursor(node)

@@ -91,7 +91,8 @@ async def test_help_lists_every_binding_of_every_screen_by_key_and_description()
         text = str(app.screen.query_one("#help-text", Static).render())
         rows = help_rows(text)
         expected: list[tuple[str, Binding]] = []
-        for cls in [*bound_classes(), App]:
+        classes: list[type[DOMNode]] = [*bound_classes(), App]
+        for cls in classes:
             for bindings in BindingsMap(cls.__dict__["BINDINGS"]).key_to_bindings.values():
                 binding = bindings[0]  # the one that runs
                 if binding.description and not binding.system:

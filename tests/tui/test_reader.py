@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.cells import cell_len
@@ -663,12 +664,12 @@ async def test_the_kept_reader_s_first_open_lays_it_out_once_like_any_later_one(
         layouts: list[object] = []
         original = Screen._refresh_layout
 
-        def spy(screen: Screen[object], *args: object, **kwargs: object) -> None:
+        def spy(screen: Screen[Any], *args: Any, **kwargs: Any) -> None:
             if screen is kept:
                 layouts.append(args)
-            original(screen, *args, **kwargs)  # type: ignore[arg-type]
+            original(screen, *args, **kwargs)
 
-        Screen._refresh_layout = spy  # type: ignore[method-assign]
+        Screen._refresh_layout = spy  # type: ignore[method-assign,assignment]
         try:
             app.open_article(app.engine.resolve("003"), query="strikes")
             await until(app, pilot, lambda: app.screen is kept and kept._filled)

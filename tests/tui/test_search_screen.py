@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.widgets import Button, Input, SelectionList, Static
 
 from briefing import locations
@@ -16,7 +18,7 @@ from briefing.tui.widgets.result_list import ROW_HEIGHT, ResultList
 from tests.tui.helpers import settle
 
 
-async def type_query(app: BriefingApp, pilot: object, text: str) -> SearchScreen:
+async def type_query(app: BriefingApp, pilot: Pilot[Any], text: str) -> SearchScreen:
     screen = app.screen
     assert isinstance(screen, SearchScreen)
     box = screen.query_one("#query", Input)

@@ -15,7 +15,7 @@ from textual.widgets import Static
 from textual.widgets._toast import Toast  # not exported by textual.widgets
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from briefing.engine.local import ArticleNotFound
+from briefing.engine import ArticleNotFound
 from briefing.index.locking import IndexBusy
 from briefing.index.store import Progress
 from briefing.tui.app import BriefingApp, make_app
@@ -134,7 +134,7 @@ async def test_an_unexpected_error_in_a_worker_is_one_plain_notification_and_the
     None
 ):
     app = make_app(update_on_start=False)
-    app.engine = Faulty(app.engine, search=raises(RuntimeError(HOSTILE)))  # type: ignore[assignment]
+    app.engine = Faulty(app.engine, search=raises(RuntimeError(HOSTILE)))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(app, pilot, lambda: bool(notifications(app)))
         await quiet(app, pilot)
@@ -157,7 +157,7 @@ async def test_an_unexpected_error_in_a_worker_is_one_plain_notification_and_the
 
 async def test_a_busy_index_while_searching_is_a_status_not_an_error() -> None:
     app = make_app(update_on_start=False)
-    app.engine = Faulty(app.engine, search=raises(IndexBusy(BUSY)))  # type: ignore[assignment]
+    app.engine = Faulty(app.engine, search=raises(IndexBusy(BUSY)))
     async with app.run_test(size=SIZE) as pilot:
         await until(app, pilot, lambda: "Not searched" in status(app, "#status"))
         await quiet(app, pilot)
@@ -175,7 +175,7 @@ async def test_a_failed_update_says_why_once_and_takes_the_progress_down() -> No
         shown.append(app.indexing)  # the bar is up: call_from_thread has run
         raise IndexBusy(BUSY)
 
-    app.engine = Faulty(app.engine, update=update)  # type: ignore[assignment]
+    app.engine = Faulty(app.engine, update=update)
     async with app.run_test(size=SIZE) as pilot:
         await quiet(app, pilot)
         app.update_library()
@@ -191,7 +191,7 @@ async def test_a_failed_update_says_why_once_and_takes_the_progress_down() -> No
 async def test_a_screen_worker_failure_reaches_the_app_and_the_screen_says_why() -> None:
     app: BriefingApp = make_app(update_on_start=False)
     gone = ArticleNotFound("no article with id 'lib/\x1b[2Jgone.txt'")
-    app.engine = Faulty(app.engine, compare=raises(gone))  # type: ignore[assignment]
+    app.engine = Faulty(app.engine, compare=raises(gone))
     async with app.run_test(size=SIZE) as pilot:
         await quiet(app, pilot)
         app.open_compare(["lib/a.txt", "lib/b.txt"])
@@ -227,7 +227,7 @@ async def test_a_query_typed_while_a_search_fails_is_still_searched() -> None:
             raise RuntimeError("boom")
         return real.search(query, *args, **kwargs)
 
-    app.engine = Faulty(real, search=search)  # type: ignore[assignment]
+    app.engine = Faulty(real, search=search)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await quiet(app, pilot)
         screen = app.screen

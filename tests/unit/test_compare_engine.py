@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.engine.local import ArticleNotFound, WhooshEngine
+from briefing.engine import ArticleNotFound, WhooshEngine
 from briefing.index.library import load_library
 from tests.conftest import SAMPLE
 

@@ -608,9 +608,9 @@ def test_a_merge_keeps_the_spelling_words_of_a_segment_whose_first_article_went(
     os.replace(staged, tmp_path / os.path.basename(staged))
     ix.writer().commit(mergetype=_replacing(segments, merged))
     with ix.reader() as reader:
-        words = {t.decode() for t in reader.lexicon("spell_body")}
+        spelled = {t.decode() for t in reader.lexicon("spell_body")}
         assert reader.doc_count() == 3
-    assert {"zeppelin", "beta", "gamma"} <= words
+    assert {"zeppelin", "beta", "gamma"} <= spelled
 
 
 class _Seg:

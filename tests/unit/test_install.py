@@ -210,7 +210,7 @@ def test_missing_html_library_is_one_line_naming_the_package(
         imports.append(name)
         return real_import(name, package)
 
-    monkeypatch.setattr(common.importlib, "import_module", counting)
+    monkeypatch.setattr(importlib, "import_module", counting)
     for _ in range(3):
         with pytest.raises(MissingLibrary) as caught:
             read_drafts(page.read_bytes(), page)
@@ -238,7 +238,7 @@ def test_broken_library_says_what_failed(
     def broken(name: str, package: str | None = None) -> Any:
         raise ImportError("cannot import name 'x' from 'sgmllib'", name="sgmllib")
 
-    monkeypatch.setattr(common.importlib, "import_module", broken)
+    monkeypatch.setattr(importlib, "import_module", broken)
     feed = write_files(tmp_path, {"a.rss": FEED}) / "a.rss"
     with pytest.raises(MissingLibrary) as caught:
         read_drafts(feed.read_bytes(), feed)

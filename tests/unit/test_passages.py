@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from briefing.compare.align import STRONG, align, name_tokens, quoted_tokens, tokens
 from briefing.compare.evidence import Evidence, common_words, english_rarity, longest_run
@@ -61,7 +62,9 @@ QUIET = (
 )
 
 
-def _first_passage(first: str, second: str, context: tuple[list[str], list[str]]) -> tuple:
+def _first_passage(
+    first: str, second: str, context: tuple[list[str], list[str]]
+) -> tuple[Any, ...]:
     """Align two articles opening with ``first``/``second``; the first passage's result."""
     one = make("one", [first, *context[0]])
     two = make("two", [second, *context[1]])

@@ -14,6 +14,7 @@ from briefing.index.documents import article_to_doc
 from briefing.index.schema import build_schema
 from briefing.search import highlight as hl
 from briefing.search import prepared as prepared_module
+from briefing.search import query as query_module
 from briefing.search import snippets as sn
 from briefing.search import tokens as tk
 from briefing.search.model import Filters
@@ -51,7 +52,7 @@ def lang_ix(tmp_path_factory: pytest.TempPathFactory) -> Any:
 @pytest.fixture
 def parse_count(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
-    real = prepared_module.parse_query
+    real = query_module.parse_query
 
     def counting(text: str, *args: Any, **kwargs: Any) -> Any:
         calls.append(text)
@@ -266,7 +267,7 @@ SCAN_QUERIES = [
 def _both(text: str, terms: FieldTerms, analyzer: Any, names: Any, typed: set[str]) -> Any:
     fast = hl.highlight(text, terms, analyzer, names, typed, {})
     real_shape = tk.text_shape
-    tk.text_shape = lambda analyzer: None  # type: ignore[assignment]
+    tk.text_shape = lambda analyzer: None
     try:
         full = hl.highlight(text, terms, analyzer, names, typed, {})
     finally:

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from briefing.compare import story_graph, story_store
-from briefing.compare.model import Story
+from briefing.compare.model import Story, SyncReport
 from briefing.compare.related import related_in_story
 from briefing.compare.stories import cluster, idf_table
-from briefing.compare.story_store import StoryStore, SyncReport
+from briefing.compare.story_store import StoryStore
 from briefing.corpus.ingest import SourceFile, ingest_file, walk
 from briefing.corpus.model import Article
 from tests.conftest import CORPORA, SAMPLE
