@@ -35,6 +35,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from briefing.compare.model import Story
+from briefing.compare.story_scoring import BODY_HALF_LIFE as BODY_HALF_LIFE
+from briefing.compare.story_scoring import DATE_WINDOW as DATE_WINDOW
+from briefing.compare.story_scoring import TITLE_HALF_LIFE as TITLE_HALF_LIFE
+from briefing.compare.story_scoring import TITLE_SHARE as TITLE_SHARE
+from briefing.compare.story_scoring import UNDATED_FACTOR as UNDATED_FACTOR
+from briefing.compare.story_scoring import Vectors as Vectors
+from briefing.compare.story_scoring import pair_similarities as pair_similarities
+from briefing.compare.story_scoring import similarities as similarities
+from briefing.compare.story_scoring import similarity as similarity
 from briefing.compare.words import singular
 from briefing.corpus.model import Article
 
@@ -56,23 +65,6 @@ THRESHOLD = 0.11
 # of the rule before, kept when the threshold came down: storing and reading the
 # links between 0.0275 and 0.045 made the first grouping of BBC News a fifth slower).
 EDGE_FLOOR = 0.045
-# Time is evidence, not a wall. Up to ``DATE_WINDOW`` days apart, dates say nothing;
-# beyond it the body's similarity halves every ``BODY_HALF_LIFE`` days and the
-# headlines' every ``TITLE_HALF_LIFE`` days. The body's shared vocabulary ("breach",
-# "strikes", "security") is what a later, different event on the same topic shares
-# too; the rare words two headlines share (a company, a place, a figure) name the event
-# itself, and carry a pair across months (a breach's follow-ups, a verdict after a
-# trial) while the same topic a year or two later has lost most of its weight.
-DATE_WINDOW = 10
-BODY_HALF_LIFE = 45.0
-TITLE_HALF_LIFE = 365.0
-# A pair with an unknown date gap is judged as if reported some two months apart: it
-# can still group on its text, but needs more of it than two reports of the same week.
-UNDATED_FACTOR = 0.7
-# Share of the similarity given to the titles' own cosine (IDF-weighted content words),
-# the rest to the cosine of the whole-text vectors: two outlets' headlines for one event
-# share its rare words even when the bodies are padded differently.
-TITLE_SHARE = 0.3
 # A term in more than this share of the articles is too common to seed candidates (its
 # postings list would make the candidate search quadratic), unless the library is small.
 MAX_SEED_DF = 0.2
@@ -84,7 +76,7 @@ MIN_SHARED = 2
 
 # Bumped whenever the words, weights or scoring change: a story store built by another
 # version is rebuilt rather than mixed with new vectors.
-SCORING_VERSION = 2
+SCORING_VERSION = 3
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Function words and newswire filler; the IDF weighting would push most of them down
@@ -256,15 +248,6 @@ class Features:
         return set(self.body) | self.title
 
 
-@dataclass(frozen=True)
-class Vectors:
-    """An article as a similarity sees it: text and title vectors, and its date."""
-
-    text: Mapping[str, float]  # title + body, normalised
-    title: Mapping[str, float]  # title words only, IDF-weighted, normalised
-    published: date | None
-
-
 def features(article: Article) -> Features:
     """The words of ``article`` that clustering weighs.
 
@@ -326,40 +309,6 @@ def seed_rank(term: str, seeding: set[str], vectors: Vectors) -> int:
     return 2 if term in vectors.title else 1
 
 
-def similarity(a: Vectors, b: Vectors) -> float:
-    """How much two articles look like reports of one event (0..1).
-
-    The one scoring rule, shared by :func:`cluster` and the story store: the cosine of
-    the whole-text vectors mixed with that of the titles, scaled down by the date gap.
-    """
-    return similarities(a, (b,))[0]
-
-
-def similarities(a: Vectors, others: Iterable[Vectors]) -> list[float]:
-    """:func:`similarity` of ``a`` with each of ``others``, to the last bit: the same
-    operations in the same order, with the lookups done once rather than per pair
-    (the story store scores some 70 candidates per article this way)."""
-    text, title, published = a.text, a.title, a.published
-    words, title_words = text.keys(), title.keys()
-    text_at, title_at = text.__getitem__, title.__getitem__
-    mul, text_share = operator.mul, 1.0 - TITLE_SHARE
-    scores = []
-    for b in others:
-        common = words & b.text.keys()
-        cosine = sum(map(mul, map(text_at, common), map(b.text.__getitem__, common)))
-        common = title_words & b.title.keys()
-        shared = sum(map(mul, map(title_at, common), map(b.title.__getitem__, common)))
-        if published is None or b.published is None:
-            scores.append((text_share * cosine + TITLE_SHARE * shared) * UNDATED_FACTOR)
-            continue
-        gap = abs((published - b.published).days) - DATE_WINDOW
-        if gap > 0:
-            cosine *= 0.5 ** (gap / BODY_HALF_LIFE)
-            shared *= 0.5 ** (gap / TITLE_HALF_LIFE)
-        scores.append(text_share * cosine + TITLE_SHARE * shared)
-    return scores
-
-
 def inverse_df(df: int, n: int) -> float:
     """The inverse document frequency of a word in ``df`` of ``n`` articles."""
     return math.log((n + 1) / (df + 1)) + 1.0
@@ -413,7 +362,7 @@ def _similarities(docs: list[_Doc]) -> dict[tuple[int, int], float]:
         for term in doc.vectors.text:
             if term in rare:
                 postings[term].append((doc.index, seed_rank(term, seeding[doc.index], doc.vectors)))
-    sims: dict[tuple[int, int], float] = {}
+    pairs: list[tuple[int, int]] = []
     for doc in docs:
         i = doc.index
         mine = seeding[i]
@@ -426,15 +375,13 @@ def _similarities(docs: list[_Doc]) -> dict[tuple[int, int], float]:
             for j, rank in ids:
                 if j > i and (own or rank):
                     shared[j] += 2 if own == rank == 2 else 1
-        for j, count in shared.items():
-            if count < MIN_SHARED:
-                continue
-            score = similarity(doc.vectors, docs[j].vectors)
-            # Weak links still count towards cluster averages; negligible ones are
-            # dropped to keep the graph sparse.
-            if score >= EDGE_FLOOR:
-                sims[(i, j)] = score
-    return sims
+        pairs += [(i, j) for j, count in shared.items() if count >= MIN_SHARED]
+    scores = pair_similarities(
+        [doc.vectors for doc in docs], [i for i, _ in pairs], [j for _, j in pairs]
+    )
+    # Weak links still count towards cluster averages; negligible ones are dropped to
+    # keep the graph sparse.
+    return {pair: s for pair, s in zip(pairs, scores, strict=True) if s >= EDGE_FLOOR}
 
 
 def average_link(

@@ -53,7 +53,7 @@ from briefing.corpus.model import Article
 from briefing.index.locking import try_lock
 
 STORE_FILE = "stories.sqlite3"
-STORE_VERSION = 1
+STORE_VERSION = 2
 _VERSION = f"{STORE_VERSION}.{rule.SCORING_VERSION}"
 # Articles per transaction: bounds memory and what a killed update loses.
 CHUNK_ARTICLES = 500
@@ -403,7 +403,7 @@ def _add(
                 article.title,
                 article.source,
                 article.published.toordinal() if article.published else None,
-                pack({"b": dict(feats.body), "t": sorted(feats.title), "n": sorted(feats.names)}),
+                pack((dict(feats.body), sorted(feats.title), sorted(feats.names))),
             ),
         )
         df.update(feats.words())
