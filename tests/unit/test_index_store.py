@@ -650,3 +650,37 @@ def test_merge_groups_reach_the_target_in_bounded_merges(count: int) -> None:
     assert len(segments) <= TARGET_SEGMENTS
     assert rounds == (1 if count <= TARGET_SEGMENTS * BUILD_MERGE_FANOUT else 2)
     assert rounds <= MERGE_ROUNDS
+
+
+@pytest.mark.parametrize(
+    ("deferred", "expected"),
+    [
+        (0, ["stories(limit=3000)", "compact"]),
+        (5000, ["stories(limit=3000)", "compact", "stories(limit=None)"]),
+    ],
+)
+def test_the_background_update_groups_a_small_library_before_it_merges(
+    monkeypatch: pytest.MonkeyPatch, deferred: int, expected: list[str]
+) -> None:
+    """`briefing stories` right after a build waits for the background process: a
+    grouping of a few thousand articles goes before the merging, a larger one after."""
+    import argparse
+
+    from briefing.cli import commands
+    from briefing.compare.model import SyncReport
+
+    calls: list[str] = []
+
+    class Recording:
+        def compact(self) -> None:
+            calls.append("compact")
+
+        def sync_stories(self, limit: int | None = None) -> SyncReport:
+            calls.append(f"stories(limit={limit})")
+            return SyncReport(deferred=deferred if limit is not None else 0)
+
+    monkeypatch.setattr(commands, "engine_for", lambda name: Recording())
+    monkeypatch.setattr(os, "nice", lambda n: 0)
+    args = argparse.Namespace(background=True, no_stories=False)
+    assert commands._cmd_index(args, "lib") == 0
+    assert calls == expected
