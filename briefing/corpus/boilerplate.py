@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from briefing.corpus.sanitize import one_space
+
 # A cut (comments, a trailing link list) that would take more than this share of the
 # text is refused: a "comments" header that high up is more likely a stray link than the
 # end of the article.
@@ -28,8 +30,6 @@ _BIO_MAX = 1200
 _DEDUPE_MIN = 60  # shorter repeats (separators, attributions) may be deliberate
 _TOP_UNITS = 8  # breadcrumbs only count near the top
 
-# Horizontal whitespace, including no-break and typographic spaces, becomes one space.
-_HSPACE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 # Zero-width spaces and BOMs hide inside pasted words and defeat every pattern below.
 # (ZWJ/ZWNJ stay: they shape Persian, Arabic and emoji.)
 _ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
@@ -220,7 +220,7 @@ def boilerplate_kind(line: str, *, near_top: bool) -> str | None:
 
 def _units(text: str) -> list[_Unit]:
     """Split text into paragraphs: blank lines and, unless hard-wrapped, newlines too."""
-    lines = [_HSPACE.sub(" ", line).rstrip() for line in normalise(text).split("\n")]
+    lines = [one_space(line).rstrip() for line in normalise(text).split("\n")]
     width = _wrap_width(lines)
     indented = _indent_paragraphs(lines)
     units: list[_Unit] = []

@@ -22,6 +22,8 @@ _ESCAPES = re.compile(
 # Zero-width characters and other invisible formatting, removed from one-line fields.
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")
 _LINE_BREAKS = re.compile("[\u2028\u2029\u0085\r\n\x0b\x0c]+")
+# Horizontal whitespace, including no-break and typographic spaces: one rule for every
+# field and for the boilerplate patterns, which see each body line through it.
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -44,8 +46,14 @@ def sanitize_line(text: str) -> str:
     text = _LINE_BREAKS.sub(" ", text)
     text = _CONTROL.sub("", text)
     text = _INVISIBLE.sub("", text)
-    text = _SPACES.sub(" ", text)
+    text = one_space(text)
     return unicodedata.normalize("NFC", text).strip()
+
+
+def one_space(text: str) -> str:
+    """``text`` with every run of horizontal whitespace (tabs, no-break and typographic
+    spaces) written as one space; newlines are kept."""
+    return _SPACES.sub(" ", text)
 
 
 # What must never reach a terminal as itself: C0 controls (tab and newline apart in
