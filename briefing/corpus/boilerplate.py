@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from briefing.corpus.sanitize import one_space
+from briefing.corpus.sanitize import one_space, strip_invisible
 
 # A cut (comments, a trailing link list) that would take more than this share of the
 # text is refused: a "comments" header that high up is more likely a stray link than the
@@ -30,9 +30,6 @@ _BIO_MAX = 1200
 _DEDUPE_MIN = 60  # shorter repeats (separators, attributions) may be deliberate
 _TOP_UNITS = 8  # breadcrumbs only count near the top
 
-# Zero-width spaces and BOMs hide inside pasted words and defeat every pattern below.
-# (ZWJ/ZWNJ stay: they shape Persian, Arabic and emoji.)
-_ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
 TERMINAL = re.compile(r"[.!?][\"'”’»)]*$")
 _LIST_ITEM = re.compile(r"(?:[-*•·]|\d{1,3}[.)])\s")
 # A full stop (or colon) at the end: sentences have one, headlines in link lists do not.
@@ -187,9 +184,11 @@ def fold(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Newlines as ``\\n``, and no zero-width spaces or BOMs."""
+    """Newlines as ``\\n``, and no invisible characters: zero-width spaces and BOMs hide
+    inside pasted words and defeat every pattern here (the rule is
+    :func:`briefing.corpus.sanitize.strip_invisible`'s; ZWJ and ZWNJ stay)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _ZERO_WIDTH.sub("", text)
+    return strip_invisible(text)
 
 
 def boilerplate_kind(line: str, *, near_top: bool) -> str | None:
