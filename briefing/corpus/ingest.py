@@ -16,9 +16,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from briefing.corpus.boilerplate import clean_body
 from briefing.corpus.formats import is_missing_library, is_supported, read_drafts
+from briefing.corpus.metadata import parse_pasted
 from briefing.corpus.model import Article, Draft, FileResult, FormatError
-from briefing.corpus.plaintext import clean_body, parse_pasted
 from briefing.corpus.sanitize import sanitize_line, sanitize_text
 
 MAX_FILE_BYTES = 64 * 1024 * 1024

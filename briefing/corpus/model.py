@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-# Names of metadata fields, as used in ``Article.inferred``.
-METADATA_FIELDS = ("title", "source", "author", "published", "url")
-
 
 @dataclass(frozen=True)
 class Draft:

@@ -4,13 +4,39 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Sequence
 
-# C0 controls except tab and newline, DEL, C1 controls, the bidirectional
-# embeddings/overrides/isolates and marks, and the line/paragraph separators.
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb]"
-)
+# --- the one rule for invisible characters ----------------------------------------------
+#
+# Every path (body, title, source, author, URL, tags, the file name a title falls back on)
+# keeps the characters that change how the letters beside them are drawn, and loses at
+# ingestion (shows escaped, on display) those whose only effect is to reorder or hide text.
+#
+# Kept: U+200C ZWNJ and U+200D ZWJ, wherever they are (Persian and Arabic words such as
+# "می‌خواهم", a letter's joining form at the end of a word as in the Hijri "هـ", Indic
+# conjuncts, emoji sequences such as 👨‍👩‍👧); U+180E, the Mongolian vowel separator (it
+# picks a letter's form, like ZWNJ); variation selectors (U+FE0F makes ❤ the emoji ❤️).
+#
+# Gone: C0 controls but tab and newline, DEL and C1 controls (terminal control); the bidi
+# embeddings, overrides and isolates, which reorder text as it is shown ("Trojan Source"),
+# and the bidi marks ALM, LRM, RLM, which move the neutral characters beside them (digits,
+# dots: a date or a file name can be spoofed so) while letters carry their own direction;
+# the interlinear annotation characters (text a display may hide); U+200B zero-width
+# space, U+2060 word joiner, U+2061-U+2064 invisible operators and U+FEFF (a BOM inside
+# the text, an old word joiner): no glyph, no shaping, and inside a word they make
+# "elec<U+200B>tion" read as "election" to a person but as two words to search; U+00AD, the
+# soft hyphen, for the same reason (it shows only at a line break, which the app never
+# relies on); tag characters U+E0000-U+E007F, invisible ASCII that can hide a whole
+# message, except in the emoji tag sequence of a subdivision flag (black flag, the
+# region in tag letters, cancel tag: the flag of Scotland).
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_HIDDEN = "\u00ad\u200b\u2060-\u2064\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
+# A subdivision flag: the black flag, an ISO 3166-2 code in tag letters and digits (gbsct,
+# usca), the cancel tag.
+_FLAG = "(\U0001f3f4[\U000e0030-\U000e0039\U000e0061-\U000e007a]{3,6}\U000e007f)"
+# Group 1 is a flag's tag sequence, which stays; any other match goes.
+_REMOVED = re.compile(_FLAG + "|[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + _HIDDEN + "]")
 # Whole terminal escape sequences (OSC, CSI, and two-character ESC forms, in their 7-bit
 # and C1 spellings): removed entirely, so no "]0;title" debris is left in the text.
 _ESCAPES = re.compile(
@@ -19,9 +45,9 @@ _ESCAPES = re.compile(
     r"|\x1b[PX^_][^\x1b\x9c]{0,4096}(?:\x1b\\|\x9c)?"
     r"|\x1b[ -/]{0,4}[0-~]?"
 )
-# Zero-width characters and other invisible formatting, removed from one-line fields.
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]")
 _LINE_BREAKS = re.compile("[\u2028\u2029\u0085\r\n\x0b\x0c]+")
+# Horizontal whitespace, including no-break and typographic spaces: one rule for every
+# field and for the boilerplate patterns, which see each body line through it.
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -34,45 +60,74 @@ def sanitize_text(text: str) -> str:
     text = _ESCAPES.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n").replace("\x85", "\n")
-    text = _CONTROL.sub("", text)
-    return text.replace("\ufeff", "")
+    return strip_invisible(text)
 
 
 def sanitize_line(text: str) -> str:
-    """Clean a one-line field (title, source, author, URL): one line, no invisibles."""
+    """Clean a one-line field (title, source, author, URL): one line, no invisibles
+    (the rule of :func:`strip_invisible`, as in the body)."""
     text = _ESCAPES.sub("", text)
     text = _LINE_BREAKS.sub(" ", text)
-    text = _CONTROL.sub("", text)
-    text = _INVISIBLE.sub("", text)
-    text = _SPACES.sub(" ", text)
+    text = one_space(strip_invisible(text))
     return unicodedata.normalize("NFC", text).strip()
 
 
+def strip_invisible(text: str) -> str:
+    """``text`` without the characters that can reorder or hide text: controls (but tab
+    and newline), bidi controls, zero-width spaces, word joiners, BOMs, soft hyphens,
+    tag characters outside a flag. ZWJ and ZWNJ stay (see the rule above)."""
+    return _REMOVED.sub(_keep_flag, text)
+
+
+def _keep_flag(match: re.Match[str]) -> str:
+    return match.group(1) or ""
+
+
+def one_space(text: str) -> str:
+    """``text`` with every run of horizontal whitespace (tabs, no-break and typographic
+    spaces) written as one space; newlines are kept."""
+    return _SPACES.sub(" ", text)
+
+
 # What must never reach a terminal as itself: C0 controls (tab and newline apart in
-# multi-line text), DEL, C1 controls, bidirectional controls, the line and paragraph
-# separators, interlinear annotation marks, and lone surrogates (undecodable bytes of a
-# file name, as os.fsdecode gives them).
+# multi-line text), DEL, C1 controls, the line and paragraph separators, lone surrogates
+# (undecodable bytes of a file name, as os.fsdecode gives them), and what ingestion
+# removes (the rule above): a file name is shown as it is, so what hides in it is shown
+# escaped. Group 1 is a flag's tag sequence, shown as itself.
 _UNSHOWABLE_LINE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-    "\ufff9-\ufffb\ud800-\udfff]"
+    _FLAG + "|[\x00-\x1f\x7f-\x9f\u2028\u2029" + _BIDI + _HIDDEN + "\ud800-\udfff]"
 )
 _UNSHOWABLE_TEXT = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-    "\ufff9-\ufffb\ud800-\udfff]"
+    _FLAG + "|[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029" + _BIDI + _HIDDEN + "\ud800-\udfff]"
 )
 
 
 def _escape(match: re.Match[str]) -> str:
+    if match.group(1):
+        return match.group()
     code = ord(match.group())
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not valid UTF-8 in a file name
         return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    if match.group(1):
+        return match.group()
+    code = ord(match.group())
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # JSON writes a character beyond the BMP as a surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def visible(text: str) -> str:
     """A string from outside (id, path, file name, title, error message), safe to show
     on one line: every control character, escape, bidi control and line break is
-    written as a visible escape (``\\x1b``, ``\\u202e``); the rest is unchanged.
+    written as a visible escape (``\\x1b``, ``\\u202e``), and so is every character that
+    ingestion would remove as hiding text (``\\u200b``); the rest is unchanged.
 
     This is the one display rule for the CLI's human output and the app's widgets.
     It does not remove anything, so the user still sees what the name really is;
@@ -92,10 +147,20 @@ def visible_spans(text: str, spans: Sequence[tuple[int, int]]) -> tuple[str, lis
     shown = visible(text)
     if len(shown) == len(text):  # nothing escaped: every escape is longer than its char
         return shown, list(spans)
-    offsets = [0]
-    for char in text:
-        offsets.append(offsets[-1] + len(visible(char)))
-    return shown, [(offsets[start], offsets[end]) for start, end in spans]
+    # Where each escape ends in ``text``, and how much longer the text is from there on.
+    ends: list[int] = []
+    growth: list[int] = []
+    for match in _UNSHOWABLE_LINE.finditer(text):
+        grown = len(_escape(match)) - len(match.group())
+        if grown:
+            ends.append(match.end())
+            growth.append(grown + (growth[-1] if growth else 0))
+
+    def move(offset: int) -> int:
+        passed = bisect_right(ends, offset)
+        return offset + (growth[passed - 1] if passed else 0)
+
+    return shown, [(move(start), move(end)) for start, end in spans]
 
 
 def visible_json(json_text: str) -> str:
@@ -105,4 +170,4 @@ def visible_json(json_text: str) -> str:
     surrogates raw; escaped, the output decodes to the same real strings (a file name's
     undecodable bytes come back as the same surrogates) and a terminal never sees them.
     """
-    return _UNSHOWABLE_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+    return _UNSHOWABLE_TEXT.sub(_json_escape, json_text)

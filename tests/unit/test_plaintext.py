@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from briefing.corpus.boilerplate import clean_body
+from briefing.corpus.metadata import parse_pasted
 from briefing.corpus.model import Draft
-from briefing.corpus.plaintext import clean_body, parse_pasted
 from briefing.corpus.sanitize import sanitize_text
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_corpus"
