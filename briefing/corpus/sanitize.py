@@ -141,6 +141,18 @@ def visible_text(text: str) -> str:
     return _UNSHOWABLE_TEXT.sub(_escape, text)
 
 
+def shown_in_place(text: str) -> str:
+    """``text`` for a view that maps each character to one shown: every character
+    :func:`visible_text` would escape becomes U+FFFD, a tab a space, so that an offset
+    into what is shown is an offset into ``text`` (the reader's guard at display; the
+    text was cleaned at ingestion)."""
+    return _UNSHOWABLE_TEXT.sub(_replacement, text.replace("\t", " "))
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return match.group() if match.group(1) else "\ufffd"
+
+
 def visible_spans(text: str, spans: Sequence[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
     """:func:`visible` of ``text``, with character spans of ``text`` (query matches)
     moved onto the same characters of the result."""

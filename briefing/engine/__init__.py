@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from briefing.corpus.sanitize import (
     sanitize_line,
+    shown_in_place,
     visible,
     visible_json,
     visible_spans,
@@ -73,6 +74,7 @@ __all__ = [
     "open_engine",
     "sanitize_line",
     "sentence_spans",
+    "shown_in_place",
     "visible",
     "visible_json",
     "visible_spans",

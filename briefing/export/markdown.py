@@ -10,12 +10,12 @@ templates produce Markdown structure.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from briefing.corpus.model import Article
+from briefing.corpus.sanitize import strip_invisible
 from briefing.notes.model import Kind, Note
 
 # Every ASCII punctuation character that can start or end Markdown structure, inline or
@@ -26,9 +26,9 @@ _SPECIAL = frozenset("\\`*_{}[]<>()#+-.!|~=&$")
 _ESCAPES = {ord(c): "\\" + c for c in _SPECIAL}
 _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _UNSAFE_IN_URL = re.compile(r"[\s<>\\\"'`]|[\x00-\x1f\x7f]")
-_BIDI_CONTROLS = frozenset(
-    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
+# Every line break (and the controls that move the cursor) a space, not nothing: words
+# on two lines stay two words.
+_BREAKS = str.maketrans(dict.fromkeys("\r\n\x0b\x0c\x85\u2028\u2029\t", " "))
 MISSING_ARTICLE = "article no longer in the library"
 QUOTE_NOT_FOUND = "(quote not found in the current text)"
 
@@ -37,17 +37,15 @@ QUOTE_NOT_FOUND = "(quote not found in the current text)"
 
 
 def one_line(line: str) -> str:
-    """One line's words with all whitespace collapsed, control characters and bidi
-    controls dropped.
+    """One line's words with all whitespace collapsed, and what the one rule for
+    invisible characters removes (controls, bidi controls, zero-width spaces...) gone:
+    :func:`~briefing.corpus.sanitize.strip_invisible`.
 
     Collapsing matters for structure, not only looks: leading spaces would open an
     indented code block, trailing double spaces a hard break. A bidi override would make
     an editor or a viewer show the briefing's text in another order than it has.
     """
-    kept = "".join(
-        " " if unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS else c for c in line
-    )
-    return " ".join(kept.split())
+    return " ".join(strip_invisible(line.translate(_BREAKS)).split())
 
 
 def escape_line(text: str) -> str:

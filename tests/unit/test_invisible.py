@@ -18,6 +18,7 @@ from briefing.corpus.model import Article
 from briefing.corpus.sanitize import (
     sanitize_line,
     sanitize_text,
+    shown_in_place,
     visible,
     visible_json,
     visible_spans,
@@ -196,3 +197,14 @@ def test_json_output_escapes_hiders_and_decodes_to_the_real_string() -> None:
     assert ZWSP not in out and SMUGGLED[0] not in out
     assert PERSIAN_WANT in out and SCOTLAND in out
     assert json.loads(out) == {"id": name}
+
+
+def test_the_reader_shows_each_character_in_place_under_the_same_rule() -> None:
+    """What the reader paints keeps every offset (a match, a note's quote) where it is:
+    each character the display rule escapes is one replacement character, a tab a
+    space; joiners and a flag's tag sequence are shown as themselves."""
+    scotland = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    text = "a\x1b[2Jb\u202ec\u200bd\te\u200cf " + scotland + "\ud800\n"
+    shown = shown_in_place(text)
+    assert len(shown) == len(text)
+    assert shown == "a\ufffd[2Jb\ufffdc\ufffdd e\u200cf " + scotland + "\ufffd\n"

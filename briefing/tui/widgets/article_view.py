@@ -21,34 +21,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from briefing.engine import sentence_spans, visible
+from briefing.engine import sentence_spans, shown_in_place, visible
 from briefing.tui.widgets.wrap import wrap_offsets
 
 __all__ = ["ArticleView"]
 
-# Shown in place of characters a terminal must never receive (the text was cleaned at
-# ingestion; this is the guard at display). Each maps to exactly one character, so
-# offsets into the shown text are offsets into the article's text, and the whole text
-# is translated once per article, not per paint.
-_DISPLAY = str.maketrans(
-    {
-        "\t": " ",
-        **{chr(c): "\ufffd" for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n"},
-        **{
-            chr(c): "\ufffd"
-            for c in [
-                0x61C,
-                0x200E,
-                0x200F,
-                0x2028,
-                0x2029,
-                *range(0x202A, 0x202F),
-                *range(0x2066, 0x206A),
-                *range(0xD800, 0xE000),
-            ]
-        },
-    }
-)
 # How many wrapped layouts (one per width) to keep: resizing back and forth is free.
 _LAYOUT_CACHE = 4
 
@@ -237,7 +214,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _load(self, text: str, highlights: Sequence[tuple[int, int]]) -> None:
         self._text = text
-        self._shown = text.translate(_DISPLAY)
+        self._shown = shown_in_place(text)
         length = len(text)
         self._hits = sorted(
             (max(0, start), min(length, end))
