@@ -7,7 +7,6 @@ the CLI and the app are written against.
 from __future__ import annotations
 
 import contextlib
-import math
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -233,7 +232,7 @@ class WhooshEngine:
         uses), so that a word common across the library weighs little even when the
         compared articles share it. None for a library too small to say anything.
         """
-        from briefing.compare.align import tokens
+        from briefing.compare.align import inverse_df, tokens
 
         words = {t for a in articles for t in tokens(f"{a.title}\n{a.body}")}
         with self.store.shared().searcher() as s:
@@ -243,7 +242,7 @@ class WhooshEngine:
             idf = {}
             for word in words:
                 df = s.doc_frequency("body", word)
-                idf[word] = math.log((total + 1) / (df + 0.5))
+                idf[word] = inverse_df(df, total)
         return idf
 
     def stories(self, waiting: Callable[[], None] | None = None) -> list[Story]:
