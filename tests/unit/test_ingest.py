@@ -10,7 +10,7 @@ import pytest
 from briefing.corpus import ingest
 from briefing.corpus.ingest import Skip, SourceFile, ingest_file, walk
 from briefing.corpus.sanitize import sanitize_line, sanitize_text
-from briefing.index import pipeline
+from briefing.index import apart, pipeline, prepare
 from tests.conftest import SAMPLE, write_files
 
 
@@ -146,11 +146,11 @@ def test_sample_corpus_ingests() -> None:
 # -- the worker pipeline ---------------------------------------------------------------
 
 
-def _dies_on_crash(source: SourceFile) -> pipeline.PreparedFile:
+def _dies_on_crash(source: SourceFile) -> prepare.PreparedFile:
     """A reader that kills its worker process on one file (a segfault, the OOM killer)."""
     if "crash" in source.path.name:
         os._exit(70)
-    return pipeline.prepare_file(source)
+    return prepare.prepare_file(source)
 
 
 def _brief_files(count: int) -> dict[str, str]:
@@ -230,7 +230,7 @@ def test_a_job_run_apart_ends_at_once_when_stopped() -> None:
 
     def job() -> None:
         try:
-            pipeline.run_apart(time.sleep, 600)
+            apart.run_apart(time.sleep, 600)
         except BrokenProcessPool as exc:
             outcome["error"] = exc
 
@@ -238,12 +238,12 @@ def test_a_job_run_apart_ends_at_once_when_stopped() -> None:
     thread.start()
     deadline = time.monotonic() + 60  # a guard against a hang, not a timing
     while time.monotonic() < deadline:
-        with pipeline._apart_lock:
-            started = any(e._processes for e in pipeline._apart_running)
+        with apart._apart_lock:
+            started = any(e._processes for e in apart._apart_running)
         if started:
             break
         thread.join(0.05)
-    pipeline.stop_apart()
+    apart.stop_apart()
     thread.join(60)
     assert not thread.is_alive()
     assert isinstance(outcome.get("error"), BrokenProcessPool)
