@@ -35,7 +35,6 @@ from briefing.index.locking import IndexBusy, writer_lock
 from briefing.index.manifest import open_manifest
 from briefing.index.reports import IngestReport, Progress, ProgressCallback
 from briefing.index.schema import SCHEMA_VERSION, build_schema
-from briefing.index.update import POOL_MB, Updater
 
 # The errors and reports were defined here before they had modules of their own; the
 # CLI, the engine and the app import them from here.
@@ -311,6 +310,11 @@ class IndexStore:
                 False, the report's ``compaction_due`` says whether :meth:`compact`
                 should follow (every article is searchable either way).
         """
+        # The update's code is imported by the first update, not by every search (nor
+        # what reading files needs, which it imports in turn): a cold `briefing search`
+        # starts faster without them.
+        from briefing.index.update import Updater
+
         started = time.monotonic()
         self.library.directory.mkdir(parents=True, exist_ok=True)
         timeout = self.lock_timeout if wait else 0.0
@@ -331,6 +335,8 @@ class IndexStore:
     def compact(self) -> CompactReport:
         """Merge the index's segments down to a few, in worker processes, holding the
         write lock only to swap each merged segment in (searches go on throughout)."""
+        from briefing.index.update import POOL_MB
+
         report = compact(self.library, self.lock_timeout, POOL_MB)
         if report.merged:
             self._ix = None
