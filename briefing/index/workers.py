@@ -99,6 +99,8 @@ def process_context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
+        # The pipeline imports all that a worker runs (prepare, staging, segment_merge,
+        # this module, apart): each new worker starts with them loaded.
         context.set_forkserver_preload(["briefing.index.pipeline"])
     _start_helpers_with_real_stderr()
     return context
