@@ -1,11 +1,11 @@
-"""A build's files to the worker processes: in chunks (reading) or batches (a segment
-each), results in the order of the files.
+"""A large update's files to the worker processes in batches, each written as one
+segment; results in the order of the files.
 
 Reading, decoding, cleaning and analysing (tokenising, stemming, name folding) take
-most of a build's CPU and need nothing from the index, so they run in worker processes
-(:mod:`briefing.index.workers`): as prepared documents (:mod:`briefing.index.prepare`)
-for the one Whoosh writer in the main process, or, for a large update, written by each
-worker as finished segments (:mod:`briefing.index.staging`). Results come back in the
+most of a build's CPU and need nothing from the index, so for a large update they run in
+worker processes (:mod:`briefing.index.workers`), each writing its batches as finished
+segments (:mod:`briefing.index.staging`) for the update to commit; a small update reads
+its files in the main process (starting workers costs more). Results come back in the
 order of the files, through a bounded window of work in flight, so memory does not grow
 with the library. A worker that dies (a segfault in a parser, the out-of-memory killer)
 costs one file, reported with a reason, never the build.
@@ -20,22 +20,19 @@ from pathlib import Path
 
 from briefing.corpus.ingest import SourceFile
 from briefing.index.apart import run_apart, stop_apart
-from briefing.index.prepare import PreparedFile, Task, prepare_file
+from briefing.index.prepare import Task, prepare_file
 from briefing.index.staging import Batch, WrittenFile, write_chunk
-from briefing.index.workers import Workers, worker_count
+from briefing.index.workers import Workers
 
 # run_apart and stop_apart were defined here before they had a module of their own; the
 # engine imports them from here.
 __all__ = [
     "BATCH_BYTES",
     "BATCH_FILES",
-    "CHUNK_BYTES",
-    "CHUNK_FILES",
     "FIRST_BATCH_BYTES",
     "FIRST_BATCH_FILES",
     "MIN_PARALLEL_BYTES",
     "MIN_PARALLEL_FILES",
-    "prepared",
     "run_apart",
     "stop_apart",
     "worth_workers",
@@ -56,43 +53,10 @@ BATCH_BYTES = 2 * 1024 * 1024
 # worker as long as its articles, and the two workers' batches tend to land together,
 # so this bounds the wait between commits (512 posts: 4.5-6 s on this 2-core machine).
 BATCH_FILES = 256
-# Files per task: amortises the round trip to a worker; small enough to keep order cheap.
-CHUNK_FILES = 8
-# Bytes per task, at least one file: a task's prepared documents stay in memory until
-# written, and one file of a newswire archive holds a thousand articles.
-CHUNK_BYTES = 256 * 1024
 
 # A lost worker takes the files of every task in flight with it; each is then tried
 # alone to find the one that killed it.
 _CRASHED = "could not be read: the reader process crashed (out of memory or a parser fault)"
-
-
-def _prepare_chunk(task: Task, sources: Sequence[SourceFile]) -> list[PreparedFile]:
-    """``task`` over a chunk of files: one round trip to a worker."""
-    return [task(source) for source in sources]
-
-
-def prepared(
-    sources: Sequence[SourceFile], workers: int | None = None, task: Task = prepare_file
-) -> Iterator[PreparedFile]:
-    """Yield ``task`` (:func:`prepare_file`) of each source, in order.
-
-    With enough files, the work is spread over worker processes with a bounded number
-    of tasks in flight; a worker that dies costs only the file it was reading. Worker
-    processes import the main module again (multiprocessing's fork server): a script
-    that builds must guard its work with ``if __name__ == "__main__"``.
-    """
-    workers = worker_count() if workers is None else workers
-    if len(sources) < MIN_PARALLEL_FILES or workers < 1:
-        for source in sources:
-            yield task(source)
-        return
-    with Workers(workers) as pool:
-        yield from pool.run(
-            _chunks(sources, CHUNK_FILES, CHUNK_BYTES),
-            functools.partial(_prepare_chunk, task),
-            lambda source: [PreparedFile(source, skipped=_CRASHED)],
-        )
 
 
 def worth_workers(sources: Sequence[SourceFile]) -> bool:
@@ -154,7 +118,9 @@ def write_batches(
     """Yield the sources written into segments by ``workers``, batch by batch, in order.
 
     Batches grow from FIRST_BATCH_BYTES to BATCH_BYTES: the first segment is ready in
-    a second or so, later ones hold more (fewer segments to search and merge).
+    a second or so, later ones hold more (fewer segments to search and merge). Worker
+    processes import the main module again (multiprocessing's fork server): a script
+    that builds must guard its work with ``if __name__ == "__main__"``.
     """
     return workers.run(
         _chunks(sources, FIRST_BATCH_FILES, FIRST_BATCH_BYTES, BATCH_BYTES, BATCH_FILES),

@@ -160,9 +160,10 @@ class Updater:
     ) -> None:
         """A small update: files read here, written by this process's writer, committed
         every BATCH_SECONDS (the first batch after FIRST_BATCH_SECONDS)."""
-        from briefing.index.pipeline import prepared
+        from briefing.index.prepare import prepare_file
 
-        for n, result in enumerate(prepared(changed, workers=0), 1):
+        for n, source in enumerate(changed, 1):
+            result = prepare_file(source)
             path = str(result.source.path)
             self._ingest(result, *current[path][1:])
             self.done = n
