@@ -37,7 +37,7 @@ from briefing.index.library import (
     library_names,
     load_library,
 )
-from briefing.index.store import IngestReport, Progress
+from briefing.index.reports import IngestReport, Progress
 from briefing.search.date_spans import date_span
 
 

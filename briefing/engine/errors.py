@@ -6,9 +6,9 @@ else that escapes the engine is a bug.
 
 from __future__ import annotations
 
+from briefing.index.errors import IndexDamaged, IndexUnavailable
 from briefing.index.library import LibraryError
 from briefing.index.locking import IndexBusy
-from briefing.index.store import IndexDamaged, IndexUnavailable
 from briefing.notes.errors import NoteNotFound, NotesUnavailable
 
 

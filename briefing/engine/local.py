@@ -18,8 +18,10 @@ from briefing.corpus.model import Article, FileProblem
 from briefing.engine.errors import ArticleNotFound
 from briefing.engine.protocol import Format
 from briefing.index.compact import CompactReport
+from briefing.index.errors import DAMAGE_ERRORS
 from briefing.index.library import Library
-from briefing.index.store import DAMAGE_ERRORS, IndexStore, IngestReport, ProgressCallback
+from briefing.index.reports import IngestReport, ProgressCallback
+from briefing.index.store import IndexStore
 from briefing.search import first_page, searcher
 from briefing.search.model import (
     NO_FILTERS,
@@ -290,7 +292,7 @@ class WhooshEngine:
         """
         from briefing import locations
         from briefing.compare.model import SyncReport
-        from briefing.index.pipeline import run_apart
+        from briefing.index.apart import run_apart
 
         if self._stories().fingerprint() == self._index_fingerprint():
             # Up to date, as after most launches: no process to start (starting one,
@@ -303,7 +305,7 @@ class WhooshEngine:
 
     def stop_apart(self) -> None:
         """End the jobs run apart (the app is closing); see sync_stories_apart."""
-        from briefing.index.pipeline import stop_apart
+        from briefing.index.apart import stop_apart
 
         stop_apart()
 

@@ -23,7 +23,7 @@ from briefing.search.model import ArticleMatches, Filters, Hit, SearchResult
 if TYPE_CHECKING:
     from briefing.compare.model import Comparison, Story, SyncReport
     from briefing.index.compact import CompactReport
-    from briefing.index.store import IngestReport, ProgressCallback
+    from briefing.index.reports import IngestReport, ProgressCallback
 
 Format = Literal["md", "html"]
 """What a briefing is written as: Markdown, or a standalone HTML page."""

@@ -148,8 +148,8 @@ def compact(library: Library, lock_timeout: float, limitmb: int) -> CompactRepor
     """
     from whoosh import index as whoosh_index
 
-    from briefing.index.pipeline import Workers, worker_count
     from briefing.index.schema import index_codec
+    from briefing.index.workers import Workers, worker_count
 
     index_dir = library.index_dir
 

@@ -415,7 +415,7 @@ def _correct(word: str, reader: Any) -> str | None:
                 if candidate != lower and candidate.isalpha():
                     # frequency, not doc_frequency: a spell posting now stands for all
                     # the documents of one commit that use the word, with their count
-                    # as its weight (see index/pipeline.py).
+                    # as its weight (see index/prepare.py).
                     frequency = int(reader.frequency(fieldname, candidate))
                     candidates[candidate] = candidates.get(candidate, 0) + frequency
         if candidates:

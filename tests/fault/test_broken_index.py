@@ -189,7 +189,7 @@ def test_damage_found_by_the_app_s_search_is_left_to_its_indexing_worker(
 ) -> None:
     """An engine that must not build (the app's) moves the damaged index aside and says
     so (IndexDamaged: the app then starts its indexing worker); the update rebuilds."""
-    from briefing.index.store import IndexDamaged
+    from briefing.engine import IndexDamaged
 
     _, hits = template
     _garble_stored_fields(library.index_dir)

@@ -21,8 +21,9 @@ from textual.widgets import Input
 from textual.worker import WorkerCancelled, WorkerFailed
 
 # Fewer files than the pipeline's parallel threshold are read in this process, through
-# this module's ingest_file: the tests hold the build there.
-from briefing.index import pipeline as pipeline_module
+# briefing.index.prepare's ingest_file: the tests hold the build there.
+from briefing.corpus import ingest as corpus_ingest
+from briefing.index import prepare as prepare_module
 from briefing.index.library import load_library
 from briefing.tui.app import BriefingApp, make_app
 from briefing.tui.collector import IDLE_SECONDS
@@ -97,14 +98,14 @@ async def test_briefing_index_in_a_terminal_while_the_app_indexes(
     once the build is done the same command succeeds."""
     folder = write_files(tmp_path / "wire", {f"{n}.txt": _brief(n, "zeppelin") for n in range(5)})
     started, release = threading.Event(), threading.Event()
-    real_ingest = pipeline_module.ingest_file
+    real_ingest = corpus_ingest.ingest_file
 
     def held_ingest(source: object) -> object:
         started.set()
         assert release.wait(60), "the test never released the build"
         return real_ingest(source)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline_module, "ingest_file", held_ingest)
+    monkeypatch.setattr(prepare_module, "ingest_file", held_ingest)
     app = make_app(path=folder)
     async with app.run_test(size=SIZE) as pilot:
         assert await asyncio.get_running_loop().run_in_executor(None, started.wait, 30)
@@ -136,17 +137,17 @@ async def test_two_apps_on_one_library_one_of_them_indexing(
         assert await _search(first, pilot1, "zeppelin") == 2
         write_files(folder, {f"new{n}.txt": _brief(n + 100, "zeppelin") for n in range(6)})
         started, release = threading.Event(), threading.Event()
-        real_ingest = pipeline_module.ingest_file
+        real_ingest = corpus_ingest.ingest_file
 
         def held_ingest(source: object) -> object:
             started.set()
             assert release.wait(60), "the test never released the build"
             return real_ingest(source)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(pipeline_module, "ingest_file", held_ingest)
+        monkeypatch.setattr(prepare_module, "ingest_file", held_ingest)
         first.update_library()
         assert await asyncio.get_running_loop().run_in_executor(None, started.wait, 30)
-        monkeypatch.setattr(pipeline_module, "ingest_file", real_ingest)
+        monkeypatch.setattr(prepare_module, "ingest_file", real_ingest)
 
         second = make_app(library=load_library(first.library.name).name)
         async with second.run_test(size=SIZE) as pilot2:

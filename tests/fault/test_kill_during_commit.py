@@ -27,13 +27,13 @@ from tests.fault.helpers import add_notes, listed_comments, run_child
 _INDEX_CHILD = """
 import os, signal, sys
 import whoosh.filedb.filestore, whoosh.index, whoosh.writing
-from briefing.index import store
+from briefing.index import store, update
 from briefing.index.library import load_library
 
 point, batch, generation = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-store.BATCH_ARTICLES = batch
+update.BATCH_ARTICLES = batch
 # Batches by count only: where the kill lands is fixed.
-store.BATCH_SECONDS = store.FIRST_BATCH_SECONDS = 1e9
+update.BATCH_SECONDS = update.FIRST_BATCH_SECONDS = 1e9
 
 def die():
     os.kill(os.getpid(), signal.SIGKILL)

@@ -11,8 +11,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, DirectoryTree, Input, Static
 
 from briefing.corpus.model import FileProblem
+from briefing.engine import IngestReport
 from briefing.index.library import load_library
-from briefing.index.store import IngestReport
 from briefing.tui.app import BriefingApp, make_app
 from briefing.tui.screens.library import MAX_ROWS, LibraryCommands, LibraryScreen
 from briefing.tui.screens.search import SearchScreen

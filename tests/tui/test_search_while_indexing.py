@@ -19,8 +19,10 @@ from textual.widgets import Input, Static
 from textual.worker import WorkerCancelled
 
 # Fewer files than the pipeline's parallel threshold are read in this process, through
-# this module's ingest_file: the tests hold the build there.
+# briefing.index.prepare's ingest_file: the tests hold the build there.
+from briefing.corpus import ingest as corpus_ingest
 from briefing.index import pipeline as pipeline_module
+from briefing.index import prepare as prepare_module
 from briefing.tui.app import BriefingApp, make_app
 from briefing.tui.screens.search import SearchScreen
 from briefing.tui.widgets.result_list import ResultList
@@ -58,7 +60,7 @@ async def test_a_search_during_the_first_build_answers_at_once_and_then_finds_al
         {f"{n:03}.txt": f"Brief {n}\n\nA zeppelin landed at field {n}.\n" for n in range(40)},
     )
     started, release = threading.Event(), threading.Event()
-    real_ingest = pipeline_module.ingest_file
+    real_ingest = corpus_ingest.ingest_file
 
     def held_ingest(source: object) -> object:
         # The build holds the write lock and has not committed a batch yet.
@@ -66,7 +68,7 @@ async def test_a_search_during_the_first_build_answers_at_once_and_then_finds_al
         assert release.wait(30), "the test never released the build"
         return real_ingest(source)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline_module, "ingest_file", held_ingest)
+    monkeypatch.setattr(prepare_module, "ingest_file", held_ingest)
     app = make_app(path=folder)
     try:
         async with app.run_test(size=SIZE) as pilot:

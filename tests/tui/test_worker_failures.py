@@ -15,9 +15,8 @@ from textual.widgets import Static
 from textual.widgets._toast import Toast  # not exported by textual.widgets
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from briefing.engine import ArticleNotFound
+from briefing.engine import ArticleNotFound, Progress
 from briefing.index.locking import IndexBusy
-from briefing.index.store import Progress
 from briefing.tui.app import BriefingApp, make_app
 from briefing.tui.failures import MAX_MESSAGE, failure_message
 from briefing.tui.screens.compare import CompareScreen

@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 
 from briefing.index import compact as compact_module
-from briefing.index import pipeline
+from briefing.index import manifest, merge_policy, pipeline, prepare, segment_merge, update, workers
 from briefing.index import store as store_module
 from briefing.index.library import Library, load_library
 from briefing.index.locking import IndexBusy, writer_lock
-from briefing.index.store import IndexStore, Progress
+from briefing.index.reports import IngestReport, Progress
+from briefing.index.store import IndexStore
 from tests.conftest import REPO, SAMPLE, write_files
 
 
@@ -113,7 +114,7 @@ def test_second_writer_cli_exits_nonzero_without_traceback(tmp_path: Path) -> No
 
 def test_batches_are_searchable_early(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = write_files(tmp_path / "c", {f"a{n:02}.txt": _article(n) for n in range(12)})
-    monkeypatch.setattr(store_module, "BATCH_ARTICLES", 4)
+    monkeypatch.setattr(update, "BATCH_ARTICLES", 4)
     library = _library(folder)
     seen: list[int] = []
 
@@ -252,7 +253,7 @@ def test_promotions_bind_no_sql_variable_per_changed_file(tmp_path: Path) -> Non
     db = sqlite3.connect(":memory:")
     # Stock SQLite's limit; some builds (this Python's, perhaps) allow more.
     db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 32_766)
-    db.executescript(store_module._MANIFEST_SQL)
+    db.executescript(manifest.MANIFEST_SQL)
     db.executemany(
         "INSERT INTO docs VALUES (?, ?, ?, ?, ?)",
         [("o", "/x/0.txt", "h", 1, None), ("d", "/x/dup.txt", "h", 0, "o")],
@@ -262,7 +263,7 @@ def test_promotions_bind_no_sql_variable_per_changed_file(tmp_path: Path) -> Non
         for n in range(40_000)
     }
     current["/x/dup.txt"] = (SourceFile(Path("/x/dup.txt"), "x", "dup.txt"), 0, 0)
-    updater = store_module._Updater(None, db, library, store_module.IngestReport(), None)
+    updater = update.Updater(None, db, library, IngestReport(), None)
     changed = [sf for path, (sf, _, _) in current.items() if path != "/x/dup.txt"]
     again = updater._promotions([], changed, current)
     assert [str(sf.path) for sf in again] == ["/x/dup.txt"]
@@ -286,9 +287,9 @@ def test_progress_says_when_a_batch_is_committed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = write_files(tmp_path / "c", {f"a{n:02}.txt": _article(n) for n in range(12)})
-    monkeypatch.setattr(store_module, "BATCH_ARTICLES", 4)
-    monkeypatch.setattr(store_module, "BATCH_SECONDS", 1e9)
-    monkeypatch.setattr(store_module, "FIRST_BATCH_SECONDS", 1e9)
+    monkeypatch.setattr(update, "BATCH_ARTICLES", 4)
+    monkeypatch.setattr(update, "BATCH_SECONDS", 1e9)
+    monkeypatch.setattr(update, "FIRST_BATCH_SECONDS", 1e9)
     library = _library(folder)
     landed: list[tuple[int, int, int]] = []
 
@@ -331,24 +332,24 @@ def test_batch_segments_are_merged_in_bounded_steps(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = write_files(tmp_path / "c", {f"a{n:02}.txt": _article(n) for n in range(20)})
-    monkeypatch.setattr(store_module, "BATCH_ARTICLES", 1)
-    monkeypatch.setattr(store_module, "SMALL_INDEX_DOCS", 0)
+    monkeypatch.setattr(update, "BATCH_ARTICLES", 1)
+    monkeypatch.setattr(merge_policy, "SMALL_INDEX_DOCS", 0)
     store = IndexStore(_library(folder))
     merges: list[int] = []
-    original = store_module._merge
+    original = merge_policy._merge
 
     def counting(writer: Any, segments: list[Any], group: list[Any]) -> list[Any]:
         merges.append(len(group))
         return original(writer, segments, group)
 
-    monkeypatch.setattr(store_module, "_merge", counting)
+    monkeypatch.setattr(merge_policy, "_merge", counting)
     store.update()
     # Twenty commits of one article: merged MERGE_FANOUT at a time, never more.
-    assert merges and set(merges) == {store_module.MERGE_FANOUT}
-    assert _segments(store) < 20 - store_module.MERGE_FANOUT
+    assert merges and set(merges) == {merge_policy.MERGE_FANOUT}
+    assert _segments(store) < 20 - merge_policy.MERGE_FANOUT
     assert store.ids() == sorted(f"c/a{n:02}.txt" for n in range(20))
     # A small index is merged whole by the last commit of an update.
-    monkeypatch.setattr(store_module, "SMALL_INDEX_DOCS", 1000)
+    monkeypatch.setattr(merge_policy, "SMALL_INDEX_DOCS", 1000)
     (folder / "a00.txt").write_text(_article(0, "changed"), encoding="utf-8")
     store.update()
     assert _segments(store) == 1
@@ -383,7 +384,7 @@ def test_workers_write_segments_that_index_what_the_main_process_does(
     monkeypatch.setattr(pipeline, "FIRST_BATCH_FILES", 2)
     monkeypatch.setattr(pipeline, "BATCH_BYTES", 1000)  # ten files or so a batch
     monkeypatch.setattr(compact_module, "TARGET_SEGMENTS", 2)
-    monkeypatch.setattr(store_module, "SMALL_INDEX_DOCS", 0)  # no merge in this process
+    monkeypatch.setattr(merge_policy, "SMALL_INDEX_DOCS", 0)  # no merge in this process
     progress: list[Progress] = []
     library = _library(folder, "workers")
     store = IndexStore(library)
@@ -400,7 +401,7 @@ def test_workers_write_segments_that_index_what_the_main_process_does(
     assert _search_totals(store, queries) == _search_totals(here, queries)
     assert max(p.commits for p in progress) >= 4  # a commit per batch, then the merges
     assert _segments(store) <= 2
-    assert not (library.directory / store_module.STAGING_DIR).exists()
+    assert not (library.directory / update.STAGING_DIR).exists()
     assert sorted(p.name for p in folder.iterdir()) == sorted(files)  # nothing written there
     # An update with nothing changed reads nothing; one changed file is read again.
     assert store.update().files_read == 0
@@ -422,7 +423,7 @@ def test_an_update_can_leave_merging_to_a_compaction_that_holds_the_lock_only_to
     monkeypatch.setattr(pipeline, "FIRST_BATCH_FILES", 2)
     monkeypatch.setattr(pipeline, "BATCH_BYTES", 1000)
     monkeypatch.setattr(compact_module, "TARGET_SEGMENTS", 2)
-    monkeypatch.setattr(store_module, "SMALL_INDEX_DOCS", 0)
+    monkeypatch.setattr(merge_policy, "SMALL_INDEX_DOCS", 0)
     library = _library(folder)
     store = IndexStore(library, lock_timeout=0)
     queries = ["article", "topic3", "body OR number", "topic1*"]
@@ -461,7 +462,7 @@ def test_the_cli_returns_when_every_article_is_searchable_and_merges_in_the_back
     monkeypatch.setattr(pipeline, "MIN_PARALLEL_FILES", 1)
     monkeypatch.setattr(pipeline, "FIRST_BATCH_FILES", 2)
     monkeypatch.setattr(pipeline, "BATCH_BYTES", 400)  # a few files a batch
-    monkeypatch.setattr(store_module, "SMALL_INDEX_DOCS", 0)
+    monkeypatch.setattr(merge_policy, "SMALL_INDEX_DOCS", 0)
     monkeypatch.setattr(cli.commands, "INLINE_STORY_ARTICLES", 5)
     before = len(cli._BACKGROUND)
     assert cli.main(["index", str(folder), "--library", "bg"]) == 0
@@ -487,7 +488,7 @@ def _dies_on_crash(source: Any) -> Any:
     """A reader that kills its worker process on one file (a segfault, the OOM killer)."""
     if "crash" in source.path.name:
         os._exit(70)
-    return pipeline.prepare_file(source)
+    return prepare.prepare_file(source)
 
 
 def test_a_worker_that_dies_writing_a_batch_costs_only_its_file(tmp_path: Path) -> None:
@@ -498,8 +499,8 @@ def test_a_worker_that_dies_writing_a_batch_costs_only_its_file(tmp_path: Path) 
     folder = write_files(tmp_path / "c", files)
     sources = [s for s in walk(folder, "c") if not isinstance(s, Skip)]
     staging = tmp_path / "staging"
-    with pipeline.Workers(2) as workers:
-        batches = list(pipeline.write_batches(sources, workers, staging, 16, _dies_on_crash))
+    with workers.Workers(2) as pool:
+        batches = list(pipeline.write_batches(sources, pool, staging, 16, _dies_on_crash))
     written = [f for b in batches for f in b.files]
     assert [f.source for f in written] == sources  # in order, each once
     crashed = [f.source.path.name for f in written if f.skipped]
@@ -522,7 +523,7 @@ def _term_stats(reader: Any, fieldname: str, text: bytes) -> tuple[Any, ...]:
 
 
 def test_workers_merge_segments_as_whoosh_does(tmp_path: Path) -> None:
-    """pipeline._merge_segments writes the sorted postings of the segments directly:
+    """segment_merge.merge_segments writes the sorted postings of the segments directly:
     the same postings, lengths and stored fields as Whoosh's own merge, deleted
     documents left out."""
     from whoosh import index as whoosh_index
@@ -535,12 +536,12 @@ def test_workers_merge_segments_as_whoosh_does(tmp_path: Path) -> None:
         ix = whoosh_index.create_in(str(where), build_schema())
         for part in range(3):
             writer = ix.writer(codec=index_codec())
-            spell = pipeline.SpellWords()
+            spell = prepare.SpellWords()
             # 60 documents a segment: "strikes" and "report" span several posting blocks.
             for n in range(part * 60, part * 60 + 60):
                 body = f"Strikes near Deir ez-Zor, report {n}. " + "drones " * (n % 4)
-                prepared = pipeline.prepare_article(article(f"a{n}", f"Title {n}", body))
-                pipeline.add_prepared(writer, prepared, spell)
+                prepared = prepare.prepare_article(article(f"a{n}", f"Title {n}", body))
+                prepare.add_prepared(writer, prepared, spell)
             spell.flush(writer)
             if part == 2:
                 writer.delete_by_term("id", "a3")  # in the first segment
@@ -565,7 +566,7 @@ def test_workers_merge_segments_as_whoosh_does(tmp_path: Path) -> None:
     ours, theirs = build(tmp_path / "ours"), build(tmp_path / "theirs")
     segments = ours._segments()
     assert len(segments) == 3 and segments[0].has_deletions()
-    merged, staged = pipeline._merge_segments(
+    merged, staged = segment_merge.merge_segments(
         str(tmp_path / "staging"), 16, str(tmp_path / "ours"), segments
     )
     os.replace(staged, tmp_path / "ours" / os.path.basename(staged))
@@ -594,17 +595,17 @@ def test_a_merge_keeps_the_spelling_words_of_a_segment_whose_first_article_went(
     ix = whoosh_index.create_in(str(tmp_path), build_schema())
     for part, words in enumerate((("alpha", "zeppelin"), ("beta", "gamma"))):
         writer = ix.writer(codec=index_codec())
-        spell = pipeline.SpellWords()
+        spell = prepare.SpellWords()
         for n, word in enumerate(words):
-            prepared = pipeline.prepare_article(article(f"p{part}n{n}", "Title", f"Body {word}."))
-            pipeline.add_prepared(writer, prepared, spell)
+            prepared = prepare.prepare_article(article(f"p{part}n{n}", "Title", f"Body {word}."))
+            prepare.add_prepared(writer, prepared, spell)
         spell.flush(writer)
         writer.commit(merge=False)
     writer = ix.writer()
     writer.delete_by_term("id", "p0n0")  # document 0 of the first segment
     writer.commit(merge=False)
     segments = ix._segments()
-    merged, staged = pipeline._merge_segments(str(tmp_path / "st"), 16, str(tmp_path), segments)
+    merged, staged = segment_merge.merge_segments(str(tmp_path / "st"), 16, str(tmp_path), segments)
     os.replace(staged, tmp_path / os.path.basename(staged))
     ix.writer().commit(mergetype=_replacing(segments, merged))
     with ix.reader() as reader:

@@ -10,7 +10,7 @@ import pytest
 from briefing.corpus import ingest
 from briefing.corpus.ingest import Skip, SourceFile, ingest_file, walk
 from briefing.corpus.sanitize import sanitize_line, sanitize_text
-from briefing.index import pipeline
+from briefing.index import apart, pipeline, prepare
 from tests.conftest import SAMPLE, write_files
 
 
@@ -150,13 +150,6 @@ def test_sample_corpus_ingests() -> None:
 # -- the worker pipeline ---------------------------------------------------------------
 
 
-def _dies_on_crash(source: SourceFile) -> pipeline.PreparedFile:
-    """A reader that kills its worker process on one file (a segfault, the OOM killer)."""
-    if "crash" in source.path.name:
-        os._exit(70)
-    return pipeline.prepare_file(source)
-
-
 def _brief_files(count: int) -> dict[str, str]:
     return {
         f"a{n:02}.txt": f"Report {n} from Deir ez-Zor\n\nOfficials counted {n} drones.\n"
@@ -164,50 +157,28 @@ def _brief_files(count: int) -> dict[str, str]:
     }
 
 
-def test_workers_prepare_the_same_documents_as_the_main_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    files = _brief_files(30)
+def test_files_are_prepared_as_the_writer_analyses_them(tmp_path: Path) -> None:
+    files = _brief_files(3)
     files["bad.json"] = "{not json"
     sources, _ = _walk(write_files(tmp_path, files))
-    monkeypatch.setattr(pipeline, "MIN_PARALLEL_FILES", 1)
-    monkeypatch.setattr(pipeline, "CHUNK_FILES", 4)
-    parallel = list(pipeline.prepared(sources, workers=2))
-    serial = list(pipeline.prepared(sources, workers=0))
-    assert [p.source for p in parallel] == sources  # in order
-    assert parallel == serial
-    bad = next(p for p in parallel if p.source.path.name == "bad.json")
+    results = [prepare.prepare_file(source) for source in sources]
+    bad = next(p for p in results if p.source.path.name == "bad.json")
     assert bad.skipped and not bad.articles
-    names = {f.name: f for f in parallel[0].articles[0].fields}
+    names = {f.name: f for f in results[0].articles[0].fields}
     assert {t for t, _, _ in names["names"].postings} == {b"report", b"deir", b"zor", b"oficials"}
     assert b"drones" in names["body"].spell
 
 
-def test_a_worker_that_dies_costs_only_its_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    files = _brief_files(20)
-    files["a07-crash.txt"] = "Crash\n\nThis one takes its reader process down.\n"
-    sources, _ = _walk(write_files(tmp_path, files))
-    monkeypatch.setattr(pipeline, "MIN_PARALLEL_FILES", 1)
-    monkeypatch.setattr(pipeline, "CHUNK_FILES", 3)
-    results = list(pipeline.prepared(sources, workers=2, task=_dies_on_crash))
-    assert [r.source for r in results] == sources
-    crashed = [r for r in results if r.skipped]
-    assert [r.source.path.name for r in crashed] == ["a07-crash.txt"]
-    assert "crashed" in (crashed[0].skipped or "")
-    assert all(len(r.articles) == 1 for r in results if not r.skipped)
-
-
 def test_worker_tasks_are_bounded_in_files_and_bytes(tmp_path: Path) -> None:
+    most_files, most_bytes = 8, 256 * 1024
     files = {f"s{n}.txt": "x" * 100 for n in range(10)}
-    files["big.sgm"] = "y" * (pipeline.CHUNK_BYTES + 1)  # a thousand-article archive
+    files["big.sgm"] = "y" * (most_bytes + 1)  # a thousand-article archive
     sources, _ = _walk(write_files(tmp_path, files))
-    sized = list(pipeline._chunks(sources, pipeline.CHUNK_FILES, pipeline.CHUNK_BYTES))
+    sized = list(pipeline._chunks(sources, most_files, most_bytes))
     chunks = [chunk for chunk, _ in sized]
-    assert [size for _, size in sized] == [pipeline.CHUNK_BYTES + 1, 800, 200]
+    assert [size for _, size in sized] == [most_bytes + 1, 800, 200]
     assert [s for chunk in chunks for s in chunk] == sources
-    assert all(len(chunk) <= pipeline.CHUNK_FILES for chunk in chunks)
+    assert all(len(chunk) <= most_files for chunk in chunks)
     assert [s.path.name for s in chunks[0]] == ["big.sgm"]  # alone: its own task
 
 
@@ -234,7 +205,7 @@ def test_a_job_run_apart_ends_at_once_when_stopped() -> None:
 
     def job() -> None:
         try:
-            pipeline.run_apart(time.sleep, 600)
+            apart.run_apart(time.sleep, 600)
         except BrokenProcessPool as exc:
             outcome["error"] = exc
 
@@ -242,12 +213,12 @@ def test_a_job_run_apart_ends_at_once_when_stopped() -> None:
     thread.start()
     deadline = time.monotonic() + 60  # a guard against a hang, not a timing
     while time.monotonic() < deadline:
-        with pipeline._apart_lock:
-            started = any(e._processes for e in pipeline._apart_running)
+        with apart._apart_lock:
+            started = any(e._processes for e in apart._apart_running)
         if started:
             break
         thread.join(0.05)
-    pipeline.stop_apart()
+    apart.stop_apart()
     thread.join(60)
     assert not thread.is_alive()
     assert isinstance(outcome.get("error"), BrokenProcessPool)

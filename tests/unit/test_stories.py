@@ -664,12 +664,12 @@ def test_the_app_groups_stories_in_a_process_of_its_own(
     # out again (the manifest's files may have changed on disk since the first sync,
     # when a connection closed: that sync, here in process, notes them).
     assert not engine.sync_stories().changed
-    from briefing.index import pipeline
+    from briefing.index import apart
 
     def no_process(*args: object, **kwargs: object) -> None:
         raise AssertionError("a process was started for stories that are up to date")
 
-    monkeypatch.setattr(pipeline, "run_apart", no_process)
+    monkeypatch.setattr(apart, "run_apart", no_process)
     assert not engine.sync_stories_apart().changed
 
 
