@@ -15,7 +15,7 @@ import resource
 import subprocess
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +52,8 @@ class BuildRun:
     background ended (None: it left none)."""
     peak_compact_mb: float = 0.0
     """That process's peak memory, with its workers."""
+    returned: float | None = None
+    """What ``on_return`` measured the moment the command returned (None: not asked)."""
 
     @property
     def first_commit(self) -> float | None:
@@ -121,8 +123,17 @@ def read_commit(index_dir: Path) -> tuple[int, int, int] | None:
         return None
 
 
-def watch_build(command: Sequence[str], env: dict[str, str], index_dir: Path) -> BuildRun:
-    """Run a build command to the end while sampling memory and commits."""
+def watch_build(
+    command: Sequence[str],
+    env: dict[str, str],
+    index_dir: Path,
+    on_return: Callable[[], float] | None = None,
+) -> BuildRun:
+    """Run a build command to the end while sampling memory and commits.
+
+    ``on_return`` runs the moment the command returns, before the merging it left to
+    the background is followed (what a user does next, while that process works).
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.monotonic()
     child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
@@ -166,6 +177,7 @@ def watch_build(command: Sequence[str], env: dict[str, str], index_dir: Path) ->
         report = json.loads(out)
     compacted, peak_compact = None, 0.0
     background = _background_pid(command) if report.get("compaction_due") else None
+    returned = on_return() if on_return is not None else None
     if background is not None:
         compacted, peak_compact = _follow(background, started, index_dir, commits)
     return BuildRun(
@@ -179,6 +191,7 @@ def watch_build(command: Sequence[str], env: dict[str, str], index_dir: Path) ->
         report=report,
         compacted=compacted,
         peak_compact_mb=peak_compact,
+        returned=returned,
     )
 
 
