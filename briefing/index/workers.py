@@ -103,7 +103,30 @@ def process_context() -> Any:
         # this module, apart): each new worker starts with them loaded.
         context.set_forkserver_preload(["briefing.index.pipeline"])
     _start_helpers_with_real_stderr()
+    if "forkserver" in methods:
+        _start_fork_server_safely()
     return context
+
+
+def _start_fork_server_safely() -> None:
+    """Start the fork server (once) without the current folder on its import path.
+
+    It runs ``python -c``, which puts the current folder first on ``sys.path`` (Python
+    3.11 ignores the path multiprocessing hands it): run from a folder that holds a
+    ``briefing`` folder of its own (another checkout, the user's notes), the workers
+    imported that instead and died on every file. ``PYTHONSAFEPATH`` keeps it off.
+    """
+    from multiprocessing import forkserver
+
+    before = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        if before is None:
+            os.environ.pop("PYTHONSAFEPATH", None)
+        else:
+            os.environ["PYTHONSAFEPATH"] = before
 
 
 def terminate(executor: ProcessPoolExecutor) -> None:

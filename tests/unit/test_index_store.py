@@ -685,3 +685,31 @@ def test_the_background_update_groups_a_small_library_before_it_merges(
     args = argparse.Namespace(background=True, no_stories=False)
     assert commands._cmd_index(args, "lib") == 0
     assert calls == expected
+
+
+def test_a_build_run_from_a_folder_with_another_briefing_package_uses_its_own_code(
+    tmp_path: Path,
+) -> None:
+    """The build's worker processes import briefing as installed, not a ``briefing``
+    folder that happens to be in the current folder (another checkout, the user's
+    notes): with it first on their path, every worker died and every file was lost."""
+    here = tmp_path / "elsewhere"
+    (here / "briefing" / "index").mkdir(parents=True)
+    for name in ("__init__.py", "index/__init__.py", "index/pipeline.py"):
+        (here / "briefing" / name).write_text("# not the installed briefing\n", encoding="utf-8")
+    folder = write_files(tmp_path / "wire", {f"{n:03}.txt": _article(n) for n in range(80)})
+    command = Path(sys.executable).parent / "briefing"
+    env = {**os.environ, "BRIEFING_HOME": str(tmp_path / "home")}
+    env.pop("PYTHONSAFEPATH", None)
+    done = subprocess.run(
+        [str(command), "index", str(folder), "--library", "w", "--json", "--no-stories"],
+        cwd=here,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["skipped"] == []
+    assert report["total_articles"] == 80
