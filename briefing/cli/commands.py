@@ -7,7 +7,6 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import Literal
 
 from briefing import locations
 from briefing.cli.background import engine_for, finish_in_background, group_stories
@@ -46,6 +45,7 @@ from briefing.engine import (
     visible,
     visible_text,
 )
+from briefing.export.model import format_for
 from briefing.search.model import Filters
 
 # A background update groups at most this many articles into stories before it merges
@@ -291,7 +291,7 @@ def _cmd_paths(args: argparse.Namespace, name: str) -> int:
 
 
 def _cmd_export(args: argparse.Namespace, name: str) -> int:
-    fmt = args.format or (_format_for(args.output) if args.output else "md")
+    fmt = args.format or (format_for(args.output) if args.output else "md")
     path = Path.cwd() / (args.output.expanduser() if args.output else Path(f"briefing.{fmt}"))
     if path.exists() and not args.force:  # before any work; the write checks again
         return fail(f"{path} exists; use --force to overwrite", EXIT_FAILURE)
@@ -304,11 +304,6 @@ def _cmd_export(args: argparse.Namespace, name: str) -> int:
         engine.close()
     say(visible(str(written)))
     return EXIT_OK
-
-
-def _format_for(path: Path) -> Literal["md", "html"]:
-    """The format a file name asks for: HTML for ``.html``/``.htm``, else Markdown."""
-    return "html" if path.suffix.lower() in (".html", ".htm") else "md"
 
 
 def _cmd_notes(args: argparse.Namespace, name: str) -> int:

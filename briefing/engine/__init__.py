@@ -28,7 +28,8 @@ from briefing.engine.errors import (
 )
 from briefing.engine.libraries import library_for_path, open_engine
 from briefing.engine.local import INLINE_STORY_ARTICLES, WhooshEngine
-from briefing.engine.protocol import Engine, Format, Notes
+from briefing.engine.protocol import Engine, Notes
+from briefing.export.model import Format
 from briefing.index.library import (
     DEFAULT_LIBRARY,
     SAMPLE_MARKER,

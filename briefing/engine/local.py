@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from briefing.corpus.model import Article, FileProblem
 from briefing.engine.errors import ArticleNotFound
-from briefing.engine.protocol import Format
+from briefing.export.model import Format
 from briefing.index.compact import CompactReport
 from briefing.index.errors import DAMAGE_ERRORS
 from briefing.index.library import Library
@@ -442,9 +442,9 @@ class WhooshEngine:
         """The notes, the briefing's title and the briefing as Markdown (a preview)."""
         from briefing.export.markdown import render_briefing
 
-        notes_ = self.notes()
-        notes = notes_.list()
-        title = notes_.title() or "Briefing"
+        store = self.notes()
+        notes = store.list()
+        title = store.title() or "Briefing"
         return notes, title, render_briefing(title, notes, self.articles_for(notes), now)
 
     def export_briefing(
@@ -463,10 +463,10 @@ class WhooshEngine:
         """
         from briefing.export.writer import export_briefing, format_for
 
-        notes_ = self.notes()
-        notes = notes_.list()
+        store = self.notes()
+        notes = store.list()
         if title is None:
-            title = notes_.title() or "Briefing"
+            title = store.title() or "Briefing"
         chosen = fmt or format_for(path)
         return export_briefing(notes, self.articles_for(notes), path, title, chosen, force)
 

@@ -13,9 +13,10 @@ import builtins
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from briefing.corpus.model import Article, FileProblem
+from briefing.export.model import Format
 from briefing.index.library import Library
 from briefing.notes.model import Anchor, Note, SourceValue
 from briefing.search.model import ArticleMatches, Filters, Hit, SearchResult
@@ -24,9 +25,6 @@ if TYPE_CHECKING:
     from briefing.compare.model import Comparison, Story, SyncReport
     from briefing.index.compact import CompactReport
     from briefing.index.reports import IngestReport, ProgressCallback
-
-Format = Literal["md", "html"]
-"""What a briefing is written as: Markdown, or a standalone HTML page."""
 
 
 class Notes(Protocol):

@@ -5,20 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
 
 from briefing.corpus.model import Article
 from briefing.export.html import render_html
 from briefing.export.markdown import render_briefing
+from briefing.export.model import Format, format_for
 from briefing.fileio import write_atomic
 from briefing.notes.model import Note
 
-Format = Literal["md", "html"]
-
-
-def format_for(path: Path) -> Format:
-    """The format a file name asks for: HTML for ``.html``/``.htm``, else Markdown."""
-    return "html" if path.suffix.lower() in (".html", ".htm") else "md"
+__all__ = ["Format", "export_briefing", "format_for"]
 
 
 def export_briefing(
