@@ -411,14 +411,7 @@ class BriefingApp(App[None]):
     ) -> None:
         store = self.engine.notes()
         anchor = store.anchor_for(article.body, *span) if span else None
-        store.add(
-            kind=draft.kind,
-            comment=draft.comment,
-            article_id=article.id,
-            anchor=anchor,
-            confidence=draft.confidence,
-            tags=draft.tags,
-        )
+        store.add(article_id=article.id, anchor=anchor, **draft.fields())
         self.call_from_thread(self.notify, "Note saved.", markup=False)
         if after is not None:
             self.call_from_thread(after)

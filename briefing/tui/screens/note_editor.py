@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,6 +25,15 @@ class NoteDraft:
     comment: str
     confidence: Confidence | None
     tags: tuple[str, ...]
+
+    def fields(self) -> dict[str, Any]:
+        """What the draft sets on a note (keywords of ``Notes.add`` and ``update``)."""
+        return {
+            "kind": self.kind,
+            "comment": self.comment,
+            "confidence": self.confidence,
+            "tags": self.tags,
+        }
 
 
 class NoteEditor(ModalScreen[NoteDraft | None]):

@@ -260,7 +260,7 @@ class NotesScreen(WorkerScreen):
 
         def done(draft: NoteDraft | None) -> None:
             if draft is not None:
-                self._write(lambda notes: notes.update(note.id, **_fields(draft)))
+                self._write(lambda notes: notes.update(note.id, **draft.fields()))
 
         self.app.push_screen(NoteEditor(quote, note.article_id or "", initial), done)
 
@@ -306,9 +306,9 @@ class NotesScreen(WorkerScreen):
             if draft is None:
                 return
             if summary is None:
-                self._write(lambda notes: notes.add(**_fields(draft)))
+                self._write(lambda notes: notes.add(**draft.fields()))
             else:
-                self._write(lambda notes: notes.update(summary.id, **_fields(draft)))
+                self._write(lambda notes: notes.update(summary.id, **draft.fields()))
 
         self.app.push_screen(NoteEditor(initial=initial, kind="summary"), done)
 
@@ -385,13 +385,3 @@ def _prompt(note: Note) -> Content:
 
 
 __all__ = ["Ask", "Confirm", "NotesScreen"]
-
-
-def _fields(draft: NoteDraft) -> dict[str, Any]:
-    """What a note editor's draft sets on a note."""
-    return {
-        "kind": draft.kind,
-        "comment": draft.comment,
-        "confidence": draft.confidence,
-        "tags": draft.tags,
-    }
