@@ -17,7 +17,7 @@ import heapq
 import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefing.compare import stories as rule
 
@@ -60,15 +60,20 @@ def find_candidates(
         aid: [(wid, rule.seed_rank(t, seeding[aid], v)) for t in v.text if (wid := rare.get(t))]
         for aid, v in fresh.items()
     }
-    wanted = sorted({wid for words in own.values() for wid, _ in words})
+    # A word no new article seeds counts only where the other article seeds it: of its
+    # postings, only those are read (most of a large library's are not seeds).
+    seeded = sorted({wid for words in own.values() for wid, rank in words if rank})
+    plain = sorted({wid for words in own.values() for wid, _ in words} - set(seeded))
     parts = (
         db.execute(
-            f"SELECT wid, aid, seed FROM postings WHERE wid IN ({','.join('?' * len(part))})",
+            f"SELECT wid, aid, seed FROM postings WHERE wid IN ({','.join('?' * len(part))})"
+            + ("" if all_postings else " AND seed > 0"),
             part,
         ).fetchall()
+        for words, all_postings in ((seeded, True), (plain, False))
         for part in (
-            wanted[start : start + _KEYS_PER_QUERY]
-            for start in range(0, len(wanted), _KEYS_PER_QUERY)
+            words[start : start + _KEYS_PER_QUERY]
+            for start in range(0, len(words), _KEYS_PER_QUERY)
         )
     )
     if len(own) < NUMPY_ARTICLES:
@@ -81,8 +86,8 @@ def find_candidates(
 
     # Each part's rows go into an array at once: a large library's chunk reads millions
     # of postings, some 150 bytes each as Python tuples (a 42k first grouping peaked at
-    # 435 MB so) against 24 in the array.
-    tables = [np.array(rows, dtype=np.int64).reshape(-1, 3) for rows in parts]
+    # 435 MB so) against 12 in the array.
+    tables = [np.array(rows, dtype=np.int32).reshape(-1, 3) for rows in parts]
     return count_shared_numpy(own, np.concatenate(tables) if tables else [])
 
 
@@ -102,14 +107,16 @@ def count_shared(own: Words, posted: Postings) -> dict[int, list[int]]:
 
 
 def count_shared_numpy(
-    own: Words, rows: Sequence[tuple[int, int, int]] | NDArray[np.int64]
+    own: Words, rows: Sequence[tuple[int, int, int]] | NDArray[np.integer[Any]]
 ) -> dict[int, list[int]]:
     """The same as :func:`count_shared`, the postings given as rows ``(word key,
     article key, how the word counts there)`` and each shared word a row of numpy
     arrays."""
     import numpy as np
 
-    table = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
+    table = (rows if isinstance(rows, np.ndarray) else np.array(rows, dtype=np.int64)).reshape(
+        -1, 3
+    )
     if not len(table):
         return {aid: [] for aid in own}
     # The postings by word: a word's rows are first[w]:first[w] + size[w].
@@ -138,10 +145,10 @@ def _count_batch(
     batch: list[int],
     own: Words,
     where: Mapping[int, int],
-    size: NDArray[np.int64],
-    first: NDArray[np.int64],
-    their_aid: NDArray[np.int64],
-    their_rank: NDArray[np.int64],
+    size: NDArray[np.integer[Any]],
+    first: NDArray[np.integer[Any]],
+    their_aid: NDArray[np.integer[Any]],
+    their_rank: NDArray[np.integer[Any]],
     span: int,
 ) -> dict[int, list[int]]:
     """:func:`count_shared` for the articles of ``batch``, with the postings as arrays."""
