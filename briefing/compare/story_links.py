@@ -22,11 +22,6 @@ from briefing.compare import stories as rule
 from briefing.compare.story_candidates import find_candidates
 from briefing.compare.story_graph import lookup
 
-# New articles whose candidate pairs are scored at once: bounds the candidates' vectors
-# held together (64 articles, some 13,000 vectors at most), while numpy still scores
-# thousands of pairs a call.
-_LINKED_AT_ONCE = 64
-
 
 def weigh(db: sqlite3.Connection, aids: Sequence[int], n: int, cap: int, cache: Recent) -> None:
     """Vectorise articles with the library's current word rarity, post and link them."""
@@ -95,28 +90,7 @@ def _link(
     fresh: Mapping[int, rule.Vectors],
     cache: Recent,
 ) -> list[tuple[int, int, float]]:
-    """Score the chunk's candidate pairs (each once) and return their links, both ways:
-    a few of its articles at a time, so that the candidates' vectors held at once stay
-    bounded (a whole chunk's, at 42,000 articles, were tens of thousands).
-    """
-    links: list[tuple[int, int, float]] = []
-    done: set[tuple[int, int]] = set()
-    aids = list(candidates)
-    for start in range(0, len(aids), _LINKED_AT_ONCE):
-        part = {aid: candidates[aid] for aid in aids[start : start + _LINKED_AT_ONCE]}
-        links += _link_part(db, part, fresh, cache, done)
-    return links
-
-
-def _link_part(
-    db: sqlite3.Connection,
-    candidates: Mapping[int, Sequence[int]],
-    fresh: Mapping[int, rule.Vectors],
-    cache: Recent,
-    done: set[tuple[int, int]],
-) -> list[tuple[int, int, float]]:
-    """Score some of the chunk's candidate pairs (those not ``done``) and return their
-    links, both ways.
+    """Score the chunk's candidate pairs (each once) and return their links, both ways.
 
     Args:
         db: The store.
@@ -124,9 +98,7 @@ def _link_part(
         fresh: The chunk's vectors, by article key.
         cache: Decoded vectors of earlier articles; candidates' are added.
     """
-    known: dict[int, rule.Vectors] = {aid: fresh[aid] for aid in candidates}
-    for found in candidates.values():
-        known.update((b, fresh[b]) for b in found if b in fresh)
+    known: dict[int, rule.Vectors] = dict(fresh)
     wanted = {b for found in candidates.values() for b in found if b not in known}
     for b in wanted:
         if (v := cache.get(b)) is not None:
@@ -136,6 +108,7 @@ def _link_part(
         if blob is not None:
             known[b] = cache.put(b, unpack_vectors(blob, day(published)))
     slot = {aid: i for i, aid in enumerate(known)}
+    done: set[tuple[int, int]] = set()
     left: list[int] = []
     right: list[int] = []
     for aid, found in candidates.items():
