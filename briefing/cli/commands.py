@@ -78,9 +78,9 @@ def _cmd_index(args: argparse.Namespace, name: str) -> int:
         os.nice(10)
         engine = engine_for(name)
         # A grouping of a few thousand articles goes first: `briefing stories` waits for
-        # it, and searches at that size are fast without the merging. A larger one (14
-        # minutes at 42,000 articles) waits for the merging, which makes every search
-        # faster meanwhile.
+        # it, and searches at that size are fast without the merging. A larger one (ten
+        # minutes and more at 42,000 articles) waits for the merging, which makes every
+        # search faster meanwhile.
         grouped = None if args.no_stories else engine.sync_stories(limit=GROUP_BEFORE_MERGE)
         engine.compact()
         if grouped is not None and (grouped.deferred or grouped.busy):
