@@ -348,16 +348,31 @@ def _short_id(article_id: str) -> str:
 def _group_others(facts: list[Fact]) -> list[FactGroup]:
     """Dates grouped by value, attributions by speaker."""
     by_key: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    said_by = _body_names({speaker_key(f.value) for f in facts if f.kind == "attribution"})
     for fact in facts:
         if fact.kind == "date":
             by_key[("date", fact.value)].append(fact)
         else:
-            by_key[("attribution", speaker_key(fact.value))].append(fact)
+            key = speaker_key(fact.value)
+            by_key[("attribution", said_by.get(key, key))].append(fact)
     groups = []
     for (kind, _), members in by_key.items():
         key = members[0].value if kind == "date" else f"said by {members[0].value}"
         groups.append(FactGroup(key=key, kind=members[0].kind, facts=tuple(members)))
     return groups
+
+
+def _body_names(keys: set[str]) -> dict[str, str]:
+    """A body named by its noun alone, when the comparison names one such body more fully:
+    "the ministry" is "the health ministry" if no other ministry is named."""
+    out = {}
+    for key in keys:
+        if " " in key or not key.islower():
+            continue
+        fuller = [k for k in keys if k.endswith(" " + key)]
+        if len(fuller) == 1:
+            out[key] = fuller[0]
+    return out
 
 
 def _quote_conflicts(facts: list[Fact]) -> list[FactGroup]:

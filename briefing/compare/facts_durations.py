@@ -38,26 +38,29 @@ DURATION = "duration"
 # Days in each unit of time (a month and a year on average).
 _DAYS = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "fortnight": 14.0, "month": 30.44, "year": 365.25}
 _UNIT = r"(?P<unit>hour|day|week|fortnight|month|year)"
+# Adjectives between a compound and what lasts ("a five-year suspended sentence").
+_COMPOUND_WORDS = _words("suspended prison jail")
+_THEN_NOUN = r"(?:(?:(?<=suspended)|(?<=\bprison)|(?<=\bjail))\s+[a-z]+)?"
 # "a three-week strike", "the 14-month trial", "a 7-hour siege" (not "a 34-year-old").
 _COMPOUND = re.compile(
-    rf"(?<![\w.,-])(?:{NUMBER})-{_UNIT}(?:-long)?\s+(?P<noun>(?!old\b)[a-z]+(?:\s+[a-z]+)?)",
+    rf"(?<![\w.,-])(?:{NUMBER})-{_UNIT}(?:-long)?\s+(?P<noun>(?!old\b)[a-z]+{_THEN_NOUN})",
     re.IGNORECASE,
 )
 # "a month-long strike", "a week-long visit": one unit.
 _ONE_UNIT = re.compile(
-    rf"\b(?:a|an|the)\s+{_UNIT}-long\s+(?P<noun>[a-z]+(?:\s+[a-z]+)?)", re.IGNORECASE
+    rf"\b(?:a|an|the)\s+{_UNIT}-long\s+(?P<noun>[a-z]+{_THEN_NOUN})", re.IGNORECASE
 )
 # "for 14 months", "lasted 31 days", "after 15 months in captivity", "by two weeks".
 _SPAN = re.compile(
     r"\b(?:for|lasted|lasting|after|within|by)\s+(?:another\s+|a further\s+|an extra\s+)?"
-    rf"(?:(?P<qualifier>{QUALIFIERS})\s+)?(?:{NUMBER})\s+{_UNIT}s?\b(?!\s+(?:ago|old|earlier))",
+    rf"(?:(?P<qualifier>{QUALIFIERS})\s+)?(?:{NUMBER}|(?P<one>an?))\s+{_UNIT}s?\b"
+    r"(?!\s+(?:ago|old|earlier))",
     re.IGNORECASE,
 )
 # Words after a compound that are not what lasts ("a two-year high", "a 12-month period").
 _NOT_A_THING = _words(
     "high low period window record span time stretch old and or to in of for from at"
 )
-_COMPOUND_WORDS = _words("suspended prison jail")
 
 _AGE = re.compile(
     r"(?<![\w.,-])(?P<digits>\d{1,3})[-\s]year[-\s]old\b"
@@ -121,7 +124,7 @@ def durations(
         if what:
             add(m.start(), m.end(), 1.0, "", m.group("unit").lower(), what)
     for m in _SPAN.finditer(sentence):
-        number, qualifier = number_of(m)
+        number, qualifier = (1.0, "") if m.group("one") else number_of(m)
         if number is not None:
             start = m.start("qualifier") if m.group("qualifier") else _number_start(m)
             add(start, m.end(), number, qualifier, m.group("unit").lower(), DURATION)
@@ -129,7 +132,7 @@ def durations(
 
 
 def _number_start(m: re.Match[str]) -> int:
-    for name in ("digits", "vague", "word"):
+    for name in ("digits", "vague", "word", "one"):
         if m.group(name):
             return m.start(name)
     return m.start()
