@@ -29,6 +29,7 @@ from briefing.compare.facts_dates import dates
 from briefing.compare.facts_durations import durations
 from briefing.compare.facts_measures import GENERIC, measures
 from briefing.compare.facts_numbers import Numbered
+from briefing.compare.facts_places import place_of
 from briefing.compare.facts_quotes import attributions, speaker_key
 from briefing.compare.model import Fact, FactGroup
 from briefing.corpus.model import Article
@@ -369,7 +370,13 @@ def _body_names(keys: set[str]) -> dict[str, str]:
     for key in keys:
         if " " in key or not key.islower():
             continue
-        fuller = [k for k in keys if k.endswith(" " + key)]
+        # Not into a body named with its country ("the Iranian ministry"): "the
+        # Ministry" may be another country's.
+        fuller = [
+            k
+            for k in keys
+            if k.endswith(" " + key) and not any(place_of(w.title()) for w in k.split())
+        ]
         if len(fuller) == 1:
             out[key] = fuller[0]
     return out

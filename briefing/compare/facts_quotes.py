@@ -189,6 +189,8 @@ def speaker_key(who: str) -> str:
         return words[-1].lower()
     if words and words[-1].islower():
         # A body: its lowercase words, without the country or owner named before them.
+        # Only when two of them remain: "the Iranian ministry" is not any ministry.
         common = [w for w in words if w.islower() and w not in {"of", "the", "a", "an"}]
-        return " ".join(common).lower()
+        if len(common) >= 2:
+            return " ".join(common)
     return " ".join(words).lower()

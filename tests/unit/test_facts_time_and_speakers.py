@@ -100,3 +100,12 @@ def test_a_body_named_by_its_noun_alone_is_the_body_named_in_full() -> None:
     )
     said = [g for g in groups if g.kind == "attribution"]
     assert [len(g.facts) for g in said] == [2]
+
+
+def test_a_bare_ministry_is_not_one_named_with_its_country() -> None:
+    groups = compare(
+        "The Chilean ministry said talks would resume. The Ministry also noted delays.",
+        "Talks will resume, officials said.",
+    )
+    keys = {g.key for g in groups if g.kind == "attribution"}
+    assert "said by The Chilean ministry" in keys and "said by The Ministry" in keys
