@@ -26,8 +26,10 @@ from collections.abc import Sequence
 from briefing.compare.align import idf_from, similarity, split_sentences, tokens
 from briefing.compare.facts_counts import PERSON, SPECIFIC, counts
 from briefing.compare.facts_dates import dates
+from briefing.compare.facts_durations import durations
 from briefing.compare.facts_measures import GENERIC, measures
 from briefing.compare.facts_numbers import Numbered
+from briefing.compare.facts_places import place_of
 from briefing.compare.facts_quotes import attributions, speaker_key
 from briefing.compare.model import Fact, FactGroup
 from briefing.corpus.model import Article
@@ -36,6 +38,9 @@ from briefing.corpus.model import Article
 # when the figures name the same specific thing (a toll, a magnitude, a turnout).
 SAME_CLAIM = 0.35
 SAME_THING = 0.12
+# What a measure is of when nothing near it says more: too broad to pair figures whose
+# sentences differ.
+_BROAD = GENERIC
 # Approximate figures within this share of each other are one figure rounded.
 _ROUNDING = 0.1
 _APPROXIMATE = frozenset(
@@ -56,6 +61,9 @@ def read_facts(article: Article) -> tuple[list[Numbered], list[Fact]]:
         found = measures(article.id, sentence, span.start)
         taken = [(f.start - span.start, f.end - span.start) for f in when]
         taken += [(n.fact.start - span.start, n.fact.end - span.start) for n in found]
+        lasting = durations(article.id, sentence, span.start, taken)
+        taken += [(n.fact.start - span.start, n.fact.end - span.start) for n in lasting]
+        found.extend(lasting)
         numbered.extend(found)
         numbered.extend(counts(article.id, sentence, span.start, taken))
         others.extend(when)
@@ -115,7 +123,7 @@ def _compatible(one: Numbered, two: Numbered) -> bool:
 
 def _threshold(item: Numbered) -> float:
     """How alike two sentences must be for different figures to be one claim."""
-    if item.fact.kind == "measure" and item.what in GENERIC:
+    if item.fact.kind == "measure" and item.what in _BROAD:
         return SAME_CLAIM
     return SAME_THING
 
@@ -199,7 +207,9 @@ def _only_figures(
     """
     by_what: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, item in enumerate(numbered):
-        if item.fact.kind == "measure" and item.what not in GENERIC:
+        # Durations are many in one article (a trial, a detention, a term): paired only
+        # when their sentences are alike.
+        if item.fact.kind == "measure" and item.what not in _BROAD and item.noun != "time":
             by_what[(item.what, item.noun)].append(i)
     pairs = []
     for indices in by_what.values():
@@ -257,7 +267,10 @@ def _label(members: list[Numbered]) -> str:
         unit = first.noun
         if first.what in {"earthquake magnitude", "aftershock magnitude", "prison sentence"}:
             return first.what + (" (years)" if unit == "years" else "")
-        if first.what.startswith("amount in"):
+        if unit == "time":
+            named = sorted({m.fact.thing for m in members if m.fact.thing.startswith("length")})
+            return named[0] if named else first.what
+        if first.what.startswith("amount in") or unit == "age":
             return first.what
         return f"{first.what} ({unit})"
     classes = sorted({m.what for m in members}, key=lambda c: (c not in SPECIFIC, c))
@@ -282,13 +295,13 @@ def _conflict(members: list[Numbered]) -> tuple[bool, str]:
             hedge = "" if same_place else " (may be different places or sources)"
             return True, f"different numbers: {_quote(a)} vs {_quote(b)}{hedge}"
     for a, b in pairs:
-        if a.fact.number == b.fact.number and a.fact.qualifier != b.fact.qualifier:
+        if a.amount == b.amount and a.fact.qualifier != b.fact.qualifier:
             # "more than 85" and "85" are compatible readings of one figure: worth a
             # note for the analyst, not a conflict.
             return False, f"same count, qualifiers differ: {_quote(a)} vs {_quote(b)}"
     if pairs:
         value = members[0].fact.value
-        if all(a.fact.number == b.fact.number for a, b in pairs):
+        if all(a.amount == b.amount for a, b in pairs):
             return False, f"agree: {value}"
         return False, "compatible figures"
     return False, ""
@@ -301,15 +314,19 @@ def _differ(a: Numbered, b: Numbered) -> bool:
     12,000" and "12,400" are one figure rounded (but "around 54" is no rounding of 52);
     "at least 9" and "11" are two tolls.
     """
-    if a.fact.number is None or b.fact.number is None or a.fact.number == b.fact.number:
+    if a.fact.number is None or b.fact.number is None or a.amount == b.amount:
         return False
     if a.what != b.what and a.fact.kind == "count":
         return False  # grouped as the same toll with other nouns: the nouns are the news
     vague = ("dozens", "hundreds", "thousands", "scores")
     if any(v in q for q in (a.fact.qualifier, b.fact.qualifier) for v in vague):
         return a.high < b.low or b.high < a.low
-    if any(x.fact.qualifier in _APPROXIMATE and _round(x.fact.number or 0.0) for x in (a, b)):
-        return abs(a.fact.number - b.fact.number) > _ROUNDING * max(a.fact.number, b.fact.number)
+    if a.scale != b.scale or any(
+        x.fact.qualifier in _APPROXIMATE and _round(x.fact.number or 0.0) for x in (a, b)
+    ):
+        # Figures in different units ("four weeks", "a month") agree when as close as a
+        # rounded figure is to an exact one.
+        return abs(a.amount - b.amount) > _ROUNDING * max(a.amount, b.amount)
     return True
 
 
@@ -332,16 +349,37 @@ def _short_id(article_id: str) -> str:
 def _group_others(facts: list[Fact]) -> list[FactGroup]:
     """Dates grouped by value, attributions by speaker."""
     by_key: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    said_by = _body_names({speaker_key(f.value) for f in facts if f.kind == "attribution"})
     for fact in facts:
         if fact.kind == "date":
             by_key[("date", fact.value)].append(fact)
         else:
-            by_key[("attribution", speaker_key(fact.value))].append(fact)
+            key = speaker_key(fact.value)
+            by_key[("attribution", said_by.get(key, key))].append(fact)
     groups = []
     for (kind, _), members in by_key.items():
         key = members[0].value if kind == "date" else f"said by {members[0].value}"
         groups.append(FactGroup(key=key, kind=members[0].kind, facts=tuple(members)))
     return groups
+
+
+def _body_names(keys: set[str]) -> dict[str, str]:
+    """A body named by its noun alone, when the comparison names one such body more fully:
+    "the ministry" is "the health ministry" if no other ministry is named."""
+    out = {}
+    for key in keys:
+        if " " in key or not key.islower():
+            continue
+        # Not into a body named with its country ("the Iranian ministry"): "the
+        # Ministry" may be another country's.
+        fuller = [
+            k
+            for k in keys
+            if k.endswith(" " + key) and not any(place_of(w.title()) for w in k.split())
+        ]
+        if len(fuller) == 1:
+            out[key] = fuller[0]
+    return out
 
 
 def _quote_conflicts(facts: list[Fact]) -> list[FactGroup]:

@@ -72,13 +72,23 @@ _CLASSES = {
     "agreements": "agreement deal accord pact memorandum treaty",
     "seats": "seat",
     "homes": "home house dwelling",
+    "vessels": "ship vessel boat ferry",
 }
 _CLASS_OF = {w: cls for cls, words in _CLASSES.items() for w in words.split()}
 # Classes that name who the victims were; two different ones for one toll conflict.
 SPECIFIC = frozenset({"military personnel", "contractors", "fighters"})
 PERSON = SPECIFIC | {"people", "children"}
 
-_EVENTS = ("killed", "injured", "missing", "displaced", "arrested", "evacuated")
+_EVENTS = (
+    "killed",
+    "injured",
+    "missing",
+    "displaced",
+    "arrested",
+    "evacuated",
+    "trapped",
+    "rescued",
+)
 # The event named right before the number: "killing 9", "wounded 19", "death toll rose to".
 _BEFORE = re.compile(
     r"(?:\b(?P<killed>killing|killed|kills|kill|deaths of|lives of|claimed the lives of"
@@ -86,7 +96,8 @@ _BEFORE = re.compile(
     r"|\b(?P<injured>wounding|wounded|injuring|injured|hurting|hurt|injuries to)"
     r"|\b(?P<arrested>arresting|arrested|detaining|detained|arrests of|arrest of)"
     r"|\b(?P<evacuated>evacuating|evacuated|evacuation of)"
-    r"|\b(?P<displaced>displacing|displaced|uprooting|uprooted))\s+$",
+    r"|\b(?P<displaced>displacing|displaced|uprooting|uprooted)"
+    r"|\b(?P<rescued>rescuing|rescued|pulled|plucked))\s+$",
     re.IGNORECASE,
 )
 _AUX = (
@@ -105,11 +116,13 @@ _AFTER = re.compile(
     r"|(?P<homes>(?:forced\s+)?from their homes|to (?:leave|flee) their homes|homeless)"
     r"|(?P<displaced>displaced)"
     r"|(?P<arrested>arrested|detained|taken into custody|in custody)"
-    r"|(?P<evacuated>evacuated))\b",
+    r"|(?P<evacuated>evacuated)"
+    r"|(?P<trapped>trapped)"
+    r"|(?P<rescued>rescued|saved|pulled (?:alive )?from))\b",
     re.IGNORECASE,
 )
 # Participles that may follow a count with no "were" ("42 injured", "11 dead").
-_BARE = frozenset({"killed", "injured", "missing", "homes"})
+_BARE = frozenset({"killed", "injured", "missing", "homes", "trapped"})
 
 
 def counts(
@@ -152,7 +165,7 @@ def counts(
             continue
         what = _CLASS_OF.get(head, head)
         if event and what not in PERSON and head not in _CLASS_OF:
-            what = "people" if _is_plural(thing) else what
+            what = "people" if _names_people(thing) else what
         text = sentence[m.start() : end]
         label = f"{thing or 'people'} {event}".strip()
         fact = Fact(
@@ -225,10 +238,21 @@ def _sizes(article_id: str, sentence: str, offset: int) -> list[Numbered]:
     return out
 
 
-def _is_plural(phrase: str) -> bool:
-    """Whether a phrase's last word is a plural that names people ("Palestinians")."""
+# Endings of nouns for people ("miners", "tourists", "Italians", "employees", "firemen").
+_PERSON_ENDING = re.compile(r"(?:er|or|ist|ian|ent|ant|ee|man|men|ic|ite|ar)s?$")
+
+
+def _names_people(phrase: str) -> bool:
+    """Whether a phrase's last word names people: a plural name ("Palestinians") or a
+    noun with an ending for people ("miners", "passengers"), so a toll of them is a
+    toll of people."""
     words = phrase.split()
-    return bool(words) and words[-1][:1].isupper() and words[-1].endswith("s")
+    if not words:
+        return False
+    last = words[-1]
+    if last[:1].isupper() and last.endswith("s"):
+        return True
+    return bool(_PERSON_ENDING.search(last.lower()))
 
 
 def _noun_written(thing: str, at_start: bool) -> str:
@@ -292,7 +316,7 @@ def _noun_phrase(sentence: str, pos: int) -> tuple[str, str, int]:
 
 _DETERMINER_NEXT = re.compile(r"\s+(?:the|a|an|their|its|his|her|our)\s", re.IGNORECASE)
 # Casualty words that end a noun phrase even where they are not participles ("11 dead").
-_AFTER_WORDS = _words("dead hurt missing homeless")
+_AFTER_WORDS = _words("dead died fled hurt missing homeless")
 
 
 def _is_verb_form(word: str) -> bool:

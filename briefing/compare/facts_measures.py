@@ -103,6 +103,19 @@ _SUBJECTS = {
         ("margin", "margin"),
         ("yield", "yield"),
         ("growth", "growth"),
+        ("profit", "profit"),
+        ("earnings", "profit"),
+        ("revenue", "revenue"),
+        ("sales", "revenue"),
+        ("pay", "pay"),
+        ("wage", "pay"),
+        ("salar", "pay"),
+        ("offer", "pay offered"),
+        ("fatality", "fatality rate"),
+        ("mortality", "fatality rate"),
+        ("interest rate", "interest rate"),
+        ("poll", "support in polls"),
+        ("approval", "approval rating"),
     ),
     "km": (("depth of", "depth"), ("deep", "depth")),
     "mm": (("rain", "rainfall"), ("snow", "snowfall")),
@@ -226,8 +239,8 @@ def _currency(m: re.Match[str]) -> str:
 
 # A figure given for comparison: "turnout was 47%, below the 52% of the first round".
 _EARLIER = re.compile(
-    r"\b(?:up from|down from|from|below|above|compared with|compared to|than)"
-    r"\s+(?:the\s+|a\s+|its\s+)?$",
+    r"\b(?:up from|down from|from|below|above|compared with|compared to|than|against|versus)"
+    r"\s+(?:(?:the|a|an|its)\s+(?:\w+\s+of\s+)?)?$",
     re.IGNORECASE,
 )
 
@@ -235,9 +248,12 @@ _EARLIER = re.compile(
 def _what(sentence: str, m: re.Match[str], unit: str) -> str:
     """What a physical or percentage measure is of (a figure it is compared with apart)."""
     what = _subject(sentence, m, unit)
-    if _EARLIER.search(sentence, max(0, m.start() - 20), m.start()):
+    if _EARLIER.search(sentence, max(0, m.start() - 32), m.start()):
         return f"{what}, earlier"
     return what
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:while|whereas|but)\b")
 
 
 def _subject(sentence: str, m: re.Match[str], unit: str) -> str:
@@ -250,7 +266,11 @@ def _subject(sentence: str, m: re.Match[str], unit: str) -> str:
             d = min(abs(w.start() - m.end()), abs(m.start() - w.end()))
             # "depth of 35 km" names the number right before it, not the next one.
             reach = 4 if " " in word or word == "deep" else 60
-            if d < distance and d <= reach:
+            # A subject after the figure across a comma is another clause's ("fell 15%,
+            # while sales ..."); before it, a comma may set off the figure ("profit of
+            # 2 billion, down 31%").
+            after = w.start() >= m.end() and _CLAUSE_BREAK.search(sentence, m.end(), w.start())
+            if d < distance and d <= reach and not after:
                 best, distance = _SUBJECT_OF[unit][word], d
         if best:
             return best

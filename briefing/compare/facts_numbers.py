@@ -88,7 +88,8 @@ class Numbered:
     measure ("earthquake magnitude", "money (euro)"); ``noun`` how the article names it
     ("homes", "Palestinians"), for the group's label; ``event`` the casualty event
     ("killed", "injured"...), or ""; ``places`` where the sentence situates it;
-    ``low``/``high`` the values the number allows.
+    ``low``/``high`` the values the number allows, in the common unit ``scale``
+    converts to (days, for durations: "two weeks" is 2 with scale 7).
     """
 
     fact: Fact
@@ -98,6 +99,12 @@ class Numbered:
     places: frozenset[str]
     low: float
     high: float
+    scale: float = 1.0
+
+    @property
+    def amount(self) -> float:
+        """The value in the common unit (0 when the fact has no number)."""
+        return (self.fact.number or 0.0) * self.scale
 
 
 _DIGIT = re.compile(r"\d")

@@ -31,8 +31,16 @@ _ACCORDING = re.compile(
     rf"\b[Aa]ccording to (?P<who>(?:[^,.;:“”\"]|{_TITLE_DOT}|\.(?=\w)){{2,90}}?)"
     rf"(?=[,;:“\"]|{_NOT_TITLE}\.|$)"
 )
-# A speaker after a quote: "…,” said Becca Wasser, a senior policy analyst.
-_AFTER_QUOTE = re.compile(rf"[”\"],?\s+(?P<verb>{_SAY})\s+(?P<who>(?:[A-Z][\w.’'-]*\s*){{1,5}})")
+# A speaker after a quote: "…,” said Becca Wasser, a senior policy analyst; or after a
+# clause: "…, said Tomas Kucera, a spokesman for the fire brigade."
+_AFTER_QUOTE = re.compile(
+    rf"(?:[”\"],?\s+(?P<verb>{_SAY})|,\s+(?P<said>said|says|added))\s+"
+    r"(?P<who>(?:[A-Z][\w.’'-]*\s*){1,5})"
+)
+# Capitalised words after "said" that are no speaker ("…, said Monday").
+_NOT_SPEAKERS = _words(
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday on in"
+)
 # Lowercase words that may be part of a speaker ("the Iraqi government", "a CENTCOM statement").
 _SPEAKER_NOUNS = (
     "the|a|an|of|for|from|government|ministry|military|statement|spokesperson|spokesman|"
@@ -76,6 +84,8 @@ def attributions(article_id: str, sentence: str, offset: int) -> list[Fact]:
     for m, who_group in _attribution_matches(sentence):
         who = _clean_speaker(m.group(who_group))
         if not who or who.lower() in _PRONOUNS or who.lower() in seen:
+            continue
+        if who.split()[0].lower() in _NOT_SPEAKERS:
             continue
         seen.add(who.lower())
         out.append(
@@ -153,9 +163,34 @@ def _claim(sentence: str, m: re.Match[str]) -> str:
     return " ".join(words[:8]) + ("…" if len(words) > 8 else "")
 
 
+# Words that make "X of Y" a title or a body ("Minister of Health"), not a person of an
+# organisation ("Kenji Mori of Marunouchi Securities").
+_TITLES = _words(
+    "minister ministry secretary department bank university office council court board "
+    "bureau institute agency commission association union federation party government "
+    "president director head chief governor mayor chairman chairwoman chair spokesman "
+    "spokeswoman league organization organisation republic state states centre center "
+    "foundation chamber service services authority ministers members member"
+)
+
+
 def speaker_key(who: str) -> str:
-    """Speakers match on their surname ("Biden" = "President Joe Biden") or full text."""
+    """Speakers match on their surname ("Biden" = "President Joe Biden"), a person "of"
+    an organisation on the person ("Judge Ana Lima of the High Court" = "Lima"), and a
+    body on its common words ("Italy's foreign ministry" = "the Italian foreign ministry").
+    """
     words = _LEADING.sub("", who).split()
+    if "of" in words[1:]:
+        before = words[: words.index("of")]
+        named = len(before) >= 2 and all(w[:1].isupper() for w in before[-2:])
+        if named and before[-1].lower() not in _TITLES:
+            words = before
     if words and words[-1][:1].isupper() and not words[-1].isupper():
         return words[-1].lower()
+    if words and words[-1].islower():
+        # A body: its lowercase words, without the country or owner named before them.
+        # Only when two of them remain: "the Iranian ministry" is not any ministry.
+        common = [w for w in words if w.islower() and w not in {"of", "the", "a", "an"}]
+        if len(common) >= 2:
+            return " ".join(common)
     return " ".join(words).lower()
