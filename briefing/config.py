@@ -1,4 +1,5 @@
-"""The user's preferences (the theme), in a JSON file in the platformdirs config directory."""
+"""The user's preferences (the theme, how often feeds update), in a JSON file in the
+platformdirs config directory."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ class Config:
     """Preferences that outlive a session."""
 
     theme: str | None = None
+    update_feeds_every: float | None = None
+    """Hours: on launch, the app updates the feeds when the last update is older."""
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -24,8 +27,16 @@ def load_config(path: Path | None = None) -> Config:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return Config()
-    theme = data.get("theme") if isinstance(data, dict) else None
-    return Config(theme=theme if isinstance(theme, str) else None)
+    if not isinstance(data, dict):
+        return Config()
+    theme = data.get("theme")
+    every = data.get("update_feeds_every")
+    return Config(
+        theme=theme if isinstance(theme, str) else None,
+        update_feeds_every=float(every)
+        if isinstance(every, int | float) and not isinstance(every, bool) and every > 0
+        else None,
+    )
 
 
 def save_config(config: Config, path: Path | None = None) -> None:

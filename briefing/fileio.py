@@ -8,8 +8,8 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, text: str, overwrite: bool = True) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves the old file or the new, never half.
+def write_atomic(path: Path, text: str | bytes, overwrite: bool = True) -> None:
+    """Write ``text`` (or bytes) to ``path``: a crash leaves the old file or the new, never half.
 
     With ``overwrite=False`` an existing ``path`` is never replaced, not even one that
     appears while writing: raises ``FileExistsError``.
@@ -21,7 +21,8 @@ def write_atomic(path: Path, text: str, overwrite: bool = True) -> None:
     with contextlib.suppress(OSError):
         os.fchmod(fd, path.stat().st_mode & 0o777 if path.exists() else 0o644)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        binary = isinstance(text, bytes)
+        with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

@@ -8,10 +8,14 @@ cannot make them fail. Wall-clock figures are the benchmarks' job (``bench/``).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+
+from tests.web_server import WebServer
+from tests.web_server import start as start_web_server
+from tests.web_server import stop as stop_web_server
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -54,3 +58,13 @@ def write_files(root: Path, files: Mapping[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
     return root
+
+
+@pytest.fixture
+def web_server() -> Iterator[WebServer]:
+    """A web server on 127.0.0.1 (see tests/web_server.py): the fetching tests' internet."""
+    web, server, thread = start_web_server()
+    try:
+        yield web
+    finally:
+        stop_web_server(web, server, thread)

@@ -32,6 +32,7 @@ from briefing.cli.rendering import (
     result_json,
     say,
 )
+from briefing.cli.web import WEB_COMMANDS
 from briefing.engine import (
     INLINE_STORY_ARTICLES,
     ArticleNotFound,
@@ -159,6 +160,8 @@ def _cmd_show(args: argparse.Namespace, name: str) -> int:
     say(f"path: {visible(article.path)}")
     if article.url:
         say(f"url: {visible(article.url)}")
+    if article.fetched:
+        say(f"fetched: {article.fetched.isoformat(timespec='seconds')}")
     if article.inferred:
         say(f"inferred from the text: {', '.join(sorted(article.inferred))}")
     for warning in article.warnings:
@@ -376,4 +379,5 @@ COMMANDS = {
     "paths": _cmd_paths,
     "notes": _cmd_notes,
     "export": _cmd_export,
+    **WEB_COMMANDS,
 }

@@ -122,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     _add_notes_parser(sub, common)
+    _add_web_parsers(sub, common)
     p = sub.add_parser(
         "export",
         parents=[common],
@@ -175,6 +176,52 @@ def _add_notes_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     a.add_argument("--json", action="store_true", help="print the new note as JSON")
     r = actions.add_parser("rm", parents=[common], help="delete a note")
     r.add_argument("note_id", type=int, metavar="NOTE_ID", help="the note's number")
+
+
+def _add_web_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``add``, ``feeds`` and ``update``."""
+    p = sub.add_parser(
+        "add",
+        parents=[common],
+        help="fetch web pages (http or https) and index them as articles",
+        description="Fetch each address, keep the page in the library's own web folder "
+        "and index it with its address. A page that cannot be fetched is one line; the "
+        "others are added.",
+    )
+    p.add_argument("urls", nargs="+", metavar="URL")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--no-stories", action="store_true", help=argparse.SUPPRESS)
+
+    p = sub.add_parser(
+        "feeds",
+        parents=[common],
+        help="list, add or remove feed subscriptions; OPML import and export",
+        description="The library's feeds: title, last fetch, status and items. With no "
+        "action, list them. `briefing update` fetches them.",
+    )
+    p.add_argument("--json", action="store_true", help='print {"feeds": [...]}')
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    a = actions.add_parser("add", parents=[common], help="subscribe to a feed (RSS, Atom, JSON)")
+    a.add_argument("url", metavar="URL")
+    a = actions.add_parser("rm", parents=[common], help="unsubscribe (its articles stay)")
+    a.add_argument("url", metavar="URL")
+    a = actions.add_parser("import", parents=[common], help="subscribe to an OPML file's feeds")
+    a.add_argument("file", type=Path, metavar="FILE")
+    a.add_argument("--json", action="store_true")
+    a = actions.add_parser("export", parents=[common], help="write the feeds as an OPML file")
+    a.add_argument("file", type=Path, metavar="FILE")
+    a.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+    p = sub.add_parser(
+        "update",
+        parents=[common],
+        help="fetch every subscribed feed and index the new items",
+        description="Fetch each feed with a conditional GET (an unchanged feed is not "
+        "downloaded again), keep its new items and index them. A feed that fails is "
+        "reported and the others go on.",
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--no-stories", action="store_true", help=argparse.SUPPRESS)
 
 
 def parse_date(text: str | None, option: str, end: bool) -> date | None:

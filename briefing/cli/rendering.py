@@ -67,6 +67,7 @@ def article_json(article: Article, body: bool) -> dict[str, Any]:
         "tags": list(article.tags),
         "inferred": sorted(article.inferred),
         "warnings": list(article.warnings),
+        "fetched": article.fetched.isoformat() if article.fetched else None,
     }
     if body:
         data["body"] = article.body

@@ -270,6 +270,7 @@ def normalise(draft: Draft, source: SourceFile, n: int = 0) -> Article | None:
         inferred=frozenset(inferred),
         warnings=tuple(sanitize_line(w) for w in dict.fromkeys(warnings) if w),
         content_hash=content_hash(f"{title}\n{body}"),
+        fetched=draft.fetched,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 
@@ -28,6 +28,8 @@ class Draft:
     inferred: frozenset[str] = frozenset()
     warnings: tuple[str, ...] = ()
     plain: bool = False
+    fetched: datetime | None = None
+    """When the page or feed item was fetched from the web (UTC), if it was."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class Article:
     inferred: frozenset[str] = frozenset()
     warnings: tuple[str, ...] = ()
     content_hash: str = ""
+    fetched: datetime | None = None
+    """When the page or feed item was fetched from the web (UTC): cited with its URL."""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from briefing.corpus.sanitize import (
 )
 from briefing.engine.errors import (
     ArticleNotFound,
+    FeedError,
     IndexBusy,
     IndexDamaged,
     IndexUnavailable,
@@ -28,7 +29,7 @@ from briefing.engine.errors import (
 )
 from briefing.engine.libraries import library_for_path, open_engine
 from briefing.engine.local import INLINE_STORY_ARTICLES, WhooshEngine
-from briefing.engine.protocol import Engine, Notes
+from briefing.engine.protocol import Engine, Notes, Web
 from briefing.export.model import Format
 from briefing.index.library import (
     DEFAULT_LIBRARY,
@@ -55,6 +56,7 @@ __all__ = [
     "SAMPLE_MARKER",
     "ArticleNotFound",
     "Engine",
+    "FeedError",
     "Format",
     "IndexBusy",
     "IndexDamaged",
@@ -66,6 +68,7 @@ __all__ = [
     "Notes",
     "NotesUnavailable",
     "Progress",
+    "Web",
     "WhooshEngine",
     "check_name",
     "date_span",

@@ -10,6 +10,7 @@ from briefing.index.errors import IndexDamaged, IndexUnavailable
 from briefing.index.library import LibraryError
 from briefing.index.locking import IndexBusy
 from briefing.notes.errors import NoteNotFound, NotesUnavailable
+from briefing.web.subscriptions import FeedError
 
 
 class ArticleNotFound(Exception):
@@ -18,6 +19,7 @@ class ArticleNotFound(Exception):
 
 __all__ = [
     "ArticleNotFound",
+    "FeedError",
     "IndexBusy",
     "IndexDamaged",
     "IndexUnavailable",

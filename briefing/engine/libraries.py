@@ -45,7 +45,9 @@ def library_for_path(path: Path) -> Library:
     resolved = path.resolve()
     for name in library_names():
         library = load_library(name)
-        if [e.resolved().resolve() for e in library.entries] == [resolved]:
+        # Its own folder of fetched pages and feed items aside.
+        folders = [e.resolved().resolve() for e in library.entries if not e.is_web]
+        if folders == [resolved]:
             return library
     base = re.sub(r"[^A-Za-z0-9._-]+", "-", resolved.name).strip("-.") or "library"
     base = base[:48]

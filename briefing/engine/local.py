@@ -35,6 +35,7 @@ from briefing.search.snippets import lead_snippet
 if TYPE_CHECKING:
     from briefing.compare.model import Comparison, Story, SyncReport
     from briefing.compare.story_store import StoryStore
+    from briefing.engine.web import LocalWeb
     from briefing.notes.model import Note
     from briefing.notes.store import NoteStore
 
@@ -423,6 +424,12 @@ class WhooshEngine:
             if self._notes is not None:
                 self._notes.close()
                 self._notes = None
+
+    def web(self) -> LocalWeb:
+        """The library's pages fetched by address and its feed subscriptions."""
+        from briefing.engine.web import LocalWeb
+
+        return LocalWeb(self.library)
 
     def articles_for(self, notes: Sequence[Note]) -> dict[str, Article]:
         """The articles the notes cite, by id (missing ones are left out: a deleted

@@ -20,6 +20,7 @@ from briefing.export.model import Format
 from briefing.index.library import Library
 from briefing.notes.model import Anchor, Note, SourceValue
 from briefing.search.model import ArticleMatches, Filters, Hit, SearchResult
+from briefing.web.model import AddReport, Feed, FeedsReport, OpmlReport, WebProgress
 
 if TYPE_CHECKING:
     from briefing.compare.model import Comparison, Story, SyncReport
@@ -90,6 +91,47 @@ class Notes(Protocol):
 
     def find_quote(self, body: str, quote: str) -> tuple[int, int] | None:
         """Where ``quote`` is in ``body`` (spacing and case aside), or None."""
+        ...
+
+
+class Web(Protocol):
+    """A library's pages fetched by address and its feed subscriptions.
+
+    Fetching keeps what came in the library's own web folder; indexing it is the
+    engine's ``update``, run by the caller. Methods naming a feed or a file may raise
+    ``FeedError`` (one line: a bad address, an unknown feed, a bad OPML file).
+    """
+
+    def add_urls(self, urls: Sequence[str], progress: WebProgress | None = None) -> AddReport:
+        """Fetch each address (http and https only) and keep it as a saved page."""
+        ...
+
+    def feeds(self) -> list[Feed]:
+        """Every subscribed feed, with its last fetch, status and item count."""
+        ...
+
+    def add_feed(self, url: str) -> tuple[Feed, bool]:
+        """Subscribe to a feed; the feed and whether it is new."""
+        ...
+
+    def remove_feed(self, url: str) -> Feed:
+        """Unsubscribe (the items kept stay in the library)."""
+        ...
+
+    def import_opml(self, path: Path) -> OpmlReport:
+        """Subscribe to every feed an OPML file lists."""
+        ...
+
+    def export_opml(self, path: Path, force: bool = False) -> int:
+        """Write the subscriptions as OPML (``FileExistsError`` unless ``force``)."""
+        ...
+
+    def update_feeds(self, progress: WebProgress | None = None) -> FeedsReport:
+        """Fetch every feed with a conditional GET and keep its new items."""
+        ...
+
+    def last_update(self) -> datetime | None:
+        """When a feed was last fetched (None: never, or no feeds)."""
         ...
 
 
@@ -215,6 +257,10 @@ class Engine(Protocol):
 
     def close(self) -> None:
         """Close what the engine holds open (the notes database), if anything."""
+        ...
+
+    def web(self) -> Web:
+        """The library's pages fetched by address and its feed subscriptions."""
         ...
 
     def articles_for(self, notes: Sequence[Note]) -> dict[str, Article]:

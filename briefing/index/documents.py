@@ -30,6 +30,8 @@ def article_to_doc(article: Article) -> dict[str, Any]:
         doc["author"] = article.author
     if article.url:
         doc["url"] = article.url
+    if article.fetched:
+        doc["fetched"] = article.fetched.isoformat()
     if article.tags:
         doc["tags"] = ",".join(article.tags)
     if article.published:
@@ -66,4 +68,15 @@ def doc_to_article(fields: dict[str, Any]) -> Article:
         inferred=inferred,
         warnings=warnings,
         content_hash=fields.get("content_hash") or "",
+        fetched=_fetched(fields.get("fetched")),
     )
+
+
+def _fetched(value: object) -> datetime | None:
+    """The stored fetch time (an ISO 8601 string), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None

@@ -16,6 +16,9 @@ from briefing.fileio import write_atomic
 
 DEFAULT_LIBRARY = "default"
 SAMPLE_MARKER = "@sample"
+WEB_MARKER = "@web:"
+"""An entry's path ``@web:NAME`` is library NAME's folder of fetched pages and feed items."""
+WEB_LABEL = "web"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -34,7 +37,14 @@ class Entry:
         """The entry's path on this machine (the sample marker follows the install)."""
         if self.path == SAMPLE_MARKER:
             return locations.sample_corpus_dir()
+        if self.path.startswith(WEB_MARKER):
+            return locations.library_dir(self.path[len(WEB_MARKER) :]) / WEB_LABEL
         return Path(self.path)
+
+    @property
+    def is_web(self) -> bool:
+        """Whether this is the library's own folder of what was fetched from the web."""
+        return self.path.startswith(WEB_MARKER)
 
 
 @dataclass
@@ -68,6 +78,21 @@ class Library:
     def notes_path(self) -> Path:
         """The analyst's notes: user data, never rebuilt."""
         return self.directory / "notes.sqlite3"
+
+    @property
+    def web_dir(self) -> Path:
+        """Pages and feed items fetched from the web: a folder of the library's own,
+        in its data folder (never anywhere else), indexed like any other."""
+        return self.directory / WEB_LABEL
+
+    def web_entry(self) -> Entry:
+        """The entry of :attr:`web_dir`, added (not saved) if the library has none yet."""
+        for entry in self.entries:
+            if entry.is_web:
+                return entry
+        entry = Entry(WEB_MARKER + self.name, self._free_label(WEB_LABEL))
+        self.entries.append(entry)
+        return entry
 
     def add(self, paths: list[Path]) -> list[Entry]:
         """Add folders or files; return the entries that are new. Paths must exist."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -40,6 +40,7 @@ from briefing.engine import (
 )
 from briefing.tui.collector import Collector
 from briefing.tui.failures import EXPECTED_ERRORS, WorkerScreen, failure_message
+from briefing.tui.feed_updates import FeedUpdatesApp
 from briefing.tui.messages import (
     Annotate,
     FocusSearch,
@@ -90,8 +91,9 @@ class ThemeError(Exception):
     """An unknown theme name; the message lists the known ones."""
 
 
-class BriefingApp(App[None]):
-    """briefing's terminal app. Thin: theme, global keys, screens, indexing."""
+class BriefingApp(FeedUpdatesApp):
+    """briefing's terminal app. Thin: theme, global keys, screens, indexing (its feed
+    updates: :class:`FeedUpdatesApp`)."""
 
     TITLE = "briefing"
     ENABLE_COMMAND_PALETTE = True
@@ -181,6 +183,7 @@ class BriefingApp(App[None]):
         if self._launch_timer is not None:
             self._launch_timer.stop()
         self._collector.start()
+        self.update_feeds_if_due()
         if not self.update_on_start:
             return
         if articles is None:

@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from briefing.engine import (
     ArticleNotFound,
+    FeedError,
     IndexBusy,
     IndexUnavailable,
     LibraryError,
@@ -33,6 +34,7 @@ EXPECTED_ERRORS: tuple[type[Exception], ...] = (
     NoteNotFound,
     ArticleNotFound,
     LibraryError,
+    FeedError,  # the feed list cannot be used
     OSError,  # a full disk, a read-only folder, a path that cannot be used
     ValueError,  # what the user typed does not fit
     sqlite3.Error,  # a damaged notes or problems database

@@ -61,3 +61,7 @@ class PrepareReader(Message):
 @dataclass
 class UpdateLibrary(Message):
     """Index the library's new, changed and deleted files in a worker."""
+
+
+class UpdateFeeds(Message):
+    """Fetch every subscribed feed in a worker, then index what arrived."""

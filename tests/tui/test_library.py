@@ -188,12 +188,17 @@ async def test_keys_are_in_the_footer_and_the_palette() -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_library(app, pilot)
         shown = {a.binding.action: a.binding.description for a in screen.active_bindings.values()}
-        assert {"back": "Back", "reindex": "Re-index", "focus_path": "Add folder"}.items() <= (
-            shown.items()
-        )
+        expected = {
+            "back": "Back",
+            "reindex": "Re-index",
+            "focus_path": "Add",
+            "update_feeds": "Update feeds",
+        }
+        assert expected.items() <= shown.items()
         provider = LibraryCommands(screen)
         names = [str(hit.text) async for hit in provider.discover()]
         assert "Library: add a folder" in names
+        assert "Library: update feeds" in names
         await pilot.press("ctrl+r")
         await settle(app, pilot)
         assert "Indexing finished" in str(screen.query_one("#status", Static).render())

@@ -19,6 +19,8 @@ CORE = [
     "briefing.compare.stories",
     "briefing.notes.store",
     "briefing.export.writer",
+    "briefing.engine.web",
+    "briefing.web.updates",
 ]
 
 

@@ -12,7 +12,7 @@ import importlib
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
@@ -328,6 +328,20 @@ _NOISE_PREFIX = re.compile(
 _NOISE = frozenset({"image", "images", "getty", "getty images", "opinion", "min read", "staff"})
 _MONTH = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$", re.I)
 _BY = re.compile(r"^by\s+", re.I)
+
+
+def parse_instant(value: object) -> datetime | None:
+    """A moment (when a page was fetched) from an ISO 8601 string, in UTC; None if
+    unreadable. A time without a zone is taken as UTC (news-please's ``date_download``)."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 64:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def author_names(value: object) -> list[str]:

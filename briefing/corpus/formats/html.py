@@ -6,7 +6,7 @@ import html
 import json
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from briefing.corpus.formats.common import (
     tree_to_text,
 )
 from briefing.corpus.formats.furniture import attr, is_furniture, tag_of
+from briefing.corpus.formats.saved_page import saved_from
 from briefing.corpus.formats.titles import PageTitles, choose_title, json_nodes, page_titles
 from briefing.corpus.model import Draft, FormatError
 from briefing.corpus.sanitize import sanitize_text
@@ -110,7 +111,21 @@ def read(data: bytes, path: Path) -> list[Draft]:
         # The article came from the structured data or the main element alone; the
         # metadata is still in the page's <head>.
         document = _metadata(text)
-    return [_draft(document, body, warnings, titles, text)]
+    draft = _draft(document, body, warnings, titles, text)
+    return [_with_address(draft, data)]
+
+
+def _with_address(draft: Draft, data: bytes) -> Draft:
+    """The draft with the address the page was saved from (the one fetched and cited,
+    over the page's own canonical link) and when it was fetched, if the page says."""
+    url, fetched = saved_from(data)
+    if url is None:
+        return draft
+    changes: dict[str, Any] = {"url": url, "fetched": fetched}
+    if draft.source is None and (domain := domain_of(url)):
+        changes["source"] = domain
+        changes["inferred"] = draft.inferred | {"source"}
+    return replace(draft, **changes)
 
 
 def declared_charset(data: bytes) -> str | None:

@@ -24,6 +24,7 @@ from briefing.corpus.formats.common import (
     looks_like_html,
     one_line,
     parse_date,
+    parse_instant,
     split_tags,
     unique_keys,
 )
@@ -60,6 +61,8 @@ _SOURCE = ("source", "source_name", "publisher", "site_name", "sitename", "outle
 _AUTHOR = ("authors", "author", "byline", "creator")
 _TAGS = ("tags", "keywords", "categories")
 _KEY = ("id", "guid", "_id", "uuid")
+# When the record was fetched (news-please's name; briefing writes it for feed items).
+_FETCHED = ("date_download", "fetched")
 # NewsAPI cuts ``content`` short and says so with a marker such as "… [+2301 chars]".
 _TRUNCATED = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
 _MAX_LINE_WARNINGS = 20
@@ -200,6 +203,7 @@ def _record(record: dict[str, Any]) -> tuple[Draft | None, str | None]:
             tags=tuple(split_tags(tags if isinstance(tags, list) else [tags])),
             inferred=frozenset(inferred),
             warnings=tuple(warnings),
+            fetched=parse_instant(_field(record, _FETCHED)),
         ),
         None,
     )

@@ -1,4 +1,5 @@
-"""The library screen: its folders, adding one, and what the last update skipped.
+"""The library screen: its folders, adding one (or a web page), its feeds, and what the
+last update skipped.
 
 Every path, file name, reason and id shown here comes from the user's disk and is
 untrusted: it is shown by the display rule (:mod:`briefing.tui.untrusted`), with
@@ -7,6 +8,7 @@ visible escapes and never parsed as markup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from pathlib import Path
@@ -25,17 +27,25 @@ from textual.worker import Worker
 from briefing.corpus.model import FileProblem
 from briefing.engine import Engine, IngestReport, Library, LibraryError, visible
 from briefing.tui.failures import WorkerScreen
-from briefing.tui.messages import UpdateLibrary
+from briefing.tui.messages import UpdateFeeds, UpdateLibrary
 from briefing.tui.untrusted import untrusted, untrusted_cell
 from briefing.tui.widgets.index_status import IndexStatus
 from briefing.tui.widgets.key_bar import KeyBar
+from briefing.web.model import AddReport, Feed, FeedsReport
 
 MAX_ROWS = 500
 """Rows shown per table: a folder of 100,000 broken files should not freeze the screen."""
-_COLUMNS = {"skipped": ("File", "Reason"), "duplicates": ("Article", "Duplicate of")}
+_COLUMNS = {
+    "feeds": ("Feed", "Last fetch", "Status", "Items"),
+    "skipped": ("File", "Reason"),
+    "duplicates": ("Article", "Duplicate of"),
+}
 """Each report table's column headers, by the table's id."""
 MAX_PICKER_ENTRIES = 2000
 """Entries the picker lists per folder; a bigger folder can still be typed in."""
+_ADDRESS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,20}://")
+"""What the path box takes for a web address rather than a path (other schemes are
+then refused with their reason)."""
 
 
 def _text(value: str) -> Text:
@@ -84,8 +94,13 @@ class LibraryCommands(Provider):
         return [
             (
                 "Library: add a folder",
-                "Type or pick a folder or file to index (a)",
+                "Type or pick a folder or file to index, or type a web address (a)",
                 screen.action_focus_path,
+            ),
+            (
+                "Library: update feeds",
+                "Fetch every subscribed feed and index the new items (u)",
+                screen.action_update_feeds,
             ),
             ("Library: back to search", "Leave the library screen (escape)", screen.action_back),
         ]
@@ -131,7 +146,8 @@ class LibraryScreen(WorkerScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the search screen"),
         Binding("ctrl+r", "reindex", "Re-index", tooltip="Index new, changed and deleted files"),
-        Binding("a", "focus_path", "Add folder", tooltip="Type a folder or file to add"),
+        Binding("a", "focus_path", "Add", tooltip="Type a folder, file or web address to add"),
+        Binding("u", "update_feeds", "Update feeds", tooltip="Fetch every feed, index new items"),
     ]
 
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {LibraryCommands}
@@ -163,13 +179,16 @@ class LibraryScreen(WorkerScreen):
                 yield Label("Last update", classes="heading")
                 yield Static(id="summary")
                 yield Static(id="notices")
-        yield Label("Add a folder or file", id="add-heading", classes="heading")
+        yield Label("Add a folder, a file or a web page", id="add-heading", classes="heading")
         with Horizontal(id="add-row"):
-            yield Input(placeholder="Folder or file to add…", id="path")
+            yield Input(placeholder="Folder, file or https:// address to add…", id="path")
             yield Button("Add and index", id="add", variant="primary", compact=True)
         with Horizontal(id="body"):
             yield FolderPicker(Path.home(), id="picker")
             with Vertical(id="report"):
+                yield Label("Feeds (u updates them)", classes="heading")
+                yield DataTable[Text](id="feeds", cursor_type="row", zebra_stripes=True)
+                yield Static(id="feeds-more", classes="more")
                 yield Label("Skipped files", classes="heading")
                 yield DataTable[Text](id="skipped", cursor_type="row", zebra_stripes=True)
                 yield Static(id="skipped-more", classes="more")
@@ -185,6 +204,9 @@ class LibraryScreen(WorkerScreen):
             self._set_rows(name, [])
         self._show_folders()
         self.watch(self.app, "last_report", self._report_changed, init=True)
+        self.watch(self.app, "feeds_progress", self._feeds_progress, init=False)
+        self.watch(self.app, "feeds_report", self._feeds_updated, init=False)
+        self._load_feeds()
         self.query_one(FolderPicker).focus()
 
     # -- actions -------------------------------------------------------------------
@@ -199,13 +221,19 @@ class LibraryScreen(WorkerScreen):
         self._waiting = True
         self._say("Looking for new, changed and deleted files…")
 
+    def action_update_feeds(self) -> None:
+        """Fetch every subscribed feed in the app's worker; new items are indexed."""
+        self.post_message(UpdateFeeds())
+        self._say("Updating feeds…")
+
     def action_focus_path(self) -> None:
         """Put the cursor in the path box."""
         self.query_one("#path", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide ``a`` while the path box has focus: there it types a letter."""
-        return not (action == "focus_path" and isinstance(self.focused, Input))
+        """Hide ``a`` and ``u`` while the path box has focus: there they type letters."""
+        typing = isinstance(self.focused, Input)
+        return not (action in ("focus_path", "update_feeds") and typing)
 
     # -- folders -------------------------------------------------------------------
 
@@ -248,6 +276,10 @@ class LibraryScreen(WorkerScreen):
         if not raw:
             self._error("Type a folder or file to add, or pick one in the tree.")
             return
+        if _ADDRESS.match(raw):
+            self._say(f"Fetching {raw}…")
+            self._fetch_page(raw)
+            return
         try:
             path = self._path_in_box(box.value)
             exists = path.exists()
@@ -273,6 +305,70 @@ class LibraryScreen(WorkerScreen):
             self._say(f"Added {added[0]}; indexing it…")
         else:
             self._say(f"{path} is already in the library; looking for changes…")
+
+    @work(thread=True, group="library-fetch", name="fetching the page", exit_on_error=False)
+    def _fetch_page(self, url: str) -> None:
+        report = self.engine.web().add_urls([url])
+        self.app.call_from_thread(self._page_fetched, report)
+
+    def _page_fetched(self, report: AddReport) -> None:
+        (page,) = report.pages
+        if page.error is not None:
+            self._error(f"{page.url}: {page.error}")
+            return
+        self.query_one("#path", Input).value = ""
+        self.post_message(UpdateLibrary())
+        self._show_folders()  # the library's web folder, on its first page
+        self._waiting = True
+        self._say(f"Fetched {page.final_url or page.url}; indexing it…")
+
+    # -- feeds ---------------------------------------------------------------------
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="library-feeds",
+        name="reading the feed list",
+        exit_on_error=False,
+    )
+    def _load_feeds(self) -> None:
+        feeds = self.engine.web().feeds()
+        self.app.call_from_thread(self._show_feeds, feeds)
+
+    def _show_feeds(self, feeds: Sequence[Feed]) -> None:
+        rows = [
+            (
+                _text(feed.title or feed.url),
+                Text(feed.last_fetch.strftime("%Y-%m-%d %H:%M") if feed.last_fetch else "never"),
+                _text(feed.status),
+                Text(str(feed.items)),
+            )
+            for feed in islice(feeds, MAX_ROWS)
+        ]
+        self._set_rows("feeds", rows)
+        more = self.query_one("#feeds-more", Static)
+        if not feeds:
+            more.update(Content("None: `briefing feeds add URL` subscribes to one."))
+        else:
+            more.update(Content(f"{len(feeds)} feeds" if len(feeds) > MAX_ROWS else ""))
+
+    def _feeds_progress(self, progress: str | None) -> None:
+        if progress is not None:
+            self._say(f"Updating feeds: {progress}…")
+
+    def _feeds_updated(self, report: FeedsReport | None) -> None:
+        if report is None:
+            return
+        failed = report.failed
+        message = f"Feeds updated: {report.new} new items from {len(report.feeds)} feeds"
+        if failed:
+            first = failed[0]
+            # The app's notification says so too: the status line alone here.
+            self._error(f"{message}; {len(failed)} failed ({first.url}: {first.error})", False)
+        else:
+            self._say(message + ("; indexing them…" if report.new else "."))
+        self._waiting = self._waiting or bool(report.new)
+        self._load_feeds()
 
     # -- the report ----------------------------------------------------------------
 
@@ -349,7 +445,7 @@ class LibraryScreen(WorkerScreen):
             len(duplicates),
         )
 
-    def _set_rows(self, name: str, rows: list[tuple[Text, Text]]) -> None:
+    def _set_rows(self, name: str, rows: Sequence[tuple[Text, ...]]) -> None:
         table: DataTable[Text] = self.query_one(f"#{name}", DataTable)
         # Columns get explicit widths: with auto widths, a render that lands between
         # add_rows and the table's idle-time measuring caches lines at the old widths.
@@ -359,7 +455,7 @@ class LibraryScreen(WorkerScreen):
             table.add_column(header, width=width)
         table.add_rows(rows)
 
-    def _fill(self, name: str, rows: list[tuple[Text, Text]], total: int) -> None:
+    def _fill(self, name: str, rows: Sequence[tuple[Text, ...]], total: int) -> None:
         self._set_rows(name, rows)
         more = self.query_one(f"#{name}-more", Static)
         if total > len(rows):
@@ -377,9 +473,10 @@ class LibraryScreen(WorkerScreen):
         status.remove_class("-error")
         status.update(untrusted(message))
 
-    def _error(self, message: str) -> None:
+    def _error(self, message: str, notify: bool = True) -> None:
         message = visible(message)
         status = self.query_one("#status", Static)
         status.add_class("-error")
         status.update(Content(message))
-        self.notify(message, severity="error", markup=False)
+        if notify:
+            self.notify(message, severity="error", markup=False)
