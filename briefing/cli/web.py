@@ -115,7 +115,7 @@ def _print_feeds(feeds: list[Feed]) -> None:
     if not feeds:
         say("No feeds yet: subscribe with `briefing feeds add URL`.")
     else:
-        say(f"{len(feeds)} feeds")
+        say(f"{len(feeds)} feed{'s' if len(feeds) != 1 else ''}")
 
 
 def _cmd_update(args: argparse.Namespace, name: str) -> int:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from briefing.index.library import Entry, Library
-from briefing.web.fetch import FetchError
+from briefing.web.fetch import FeedNotPage, FetchError
 from briefing.web.model import (
     AddReport,
     Feed,
@@ -44,7 +44,9 @@ class LocalWeb:
             try:
                 path, final = save_page(folder, url, now)
             except FetchError as exc:
-                results.append(PageResult(url, error=str(exc)))
+                results.append(
+                    PageResult(url, error=str(exc), is_feed=isinstance(exc, FeedNotPage))
+                )
             except OSError as exc:
                 results.append(PageResult(url, error=f"cannot keep the page: {exc.strerror}"))
             else:

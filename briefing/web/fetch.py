@@ -37,6 +37,10 @@ class FetchError(Exception):
     """A web address that gave nothing usable; the message is one line for the user."""
 
 
+class FeedNotPage(FetchError):
+    """A page was asked for and the address gave a news feed: subscribe to it instead."""
+
+
 @dataclass(frozen=True)
 class Response:
     """What a GET gave: the address it ended at, the body and the validators.

@@ -30,6 +30,8 @@ class PageResult:
     """The id the page's article gets once indexed."""
     path: str | None = None
     error: str | None = None
+    is_feed: bool = False
+    """The address gave a news feed, not a page (``error`` says so)."""
 
     def to_json(self) -> dict[str, Any]:
         """The result as JSON-ready data."""
@@ -39,6 +41,7 @@ class PageResult:
             "id": self.article_id,
             "path": self.path,
             "error": self.error,
+            "is_feed": self.is_feed,
         }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from briefing.corpus.formats.feeds import looks_like_feed
 from briefing.corpus.formats.saved_page import with_header
 from briefing.fileio import write_atomic
-from briefing.web.fetch import FetchError, Response, fetch
+from briefing.web.fetch import FeedNotPage, FetchError, Response, fetch
 
 PAGES_FOLDER = "pages"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -55,7 +55,7 @@ def check_html(response: Response) -> None:
     if not response.body.strip():
         raise FetchError("empty page")
     if looks_like_feed(response.body[:65536].decode("utf-8", "replace")):
-        raise FetchError("a news feed, not a page: subscribe with `briefing feeds add URL`")
+        raise FeedNotPage("a news feed, not a page: subscribe with `briefing feeds add URL`")
     if response.media_type in HTML_TYPES:
         return
     if response.media_type in _UNTYPED and (

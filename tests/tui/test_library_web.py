@@ -99,3 +99,27 @@ async def test_feeds_update_on_launch_when_the_last_update_is_old(
         await settle(app, pilot)
         assert app.feeds_report is None
     assert len(web_server.asked("/rss")) == 1
+
+
+async def test_typing_a_feed_address_subscribes_and_updates(web_server: WebServer) -> None:
+    web_server.routes["/rss"] = Route(rss("Local Herald", ITEMS), "application/rss+xml")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_library(app, pilot)
+        await add_by_typing(pilot, web_server.url("/rss"))
+        await until(app, pilot, lambda: bool(app.engine.search("xylophonic").hits))
+
+        assert [f.url for f in app.engine.web().feeds()] == [web_server.url("/rss")]
+        table: DataTable[Text] = screen.query_one("#feeds", DataTable)
+        await until(app, pilot, lambda: "Local Herald" in cells(table, 0))
+        assert screen.query_one("#path", Input).value == ""
+
+        # Typed again (the box keeps the focus): already subscribed, nothing fetched twice.
+        assert app.focused is screen.query_one("#path", Input)
+        await pilot.press(*web_server.url("/rss"), "enter")
+        await until(
+            app,
+            pilot,
+            lambda: "Already subscribed" in str(screen.query_one("#status", Static).render()),
+        )
+        assert len(app.engine.web().feeds()) == 1

@@ -25,7 +25,7 @@ from textual.widgets import Button, DataTable, DirectoryTree, Input, Label, Stat
 from textual.worker import Worker
 
 from briefing.corpus.model import FileProblem
-from briefing.engine import Engine, IngestReport, Library, LibraryError, visible
+from briefing.engine import Engine, FeedError, IngestReport, Library, LibraryError, visible
 from briefing.tui.failures import WorkerScreen
 from briefing.tui.messages import UpdateFeeds, UpdateLibrary
 from briefing.tui.untrusted import untrusted, untrusted_cell
@@ -308,8 +308,28 @@ class LibraryScreen(WorkerScreen):
 
     @work(thread=True, group="library-fetch", name="fetching the page", exit_on_error=False)
     def _fetch_page(self, url: str) -> None:
-        report = self.engine.web().add_urls([url])
+        web = self.engine.web()
+        report = web.add_urls([url])
+        (page,) = report.pages
+        if page.is_feed:
+            # A feed's address typed in the box: subscribe, as `briefing feeds add` does.
+            try:
+                feed, new = web.add_feed(url)
+            except FeedError as exc:
+                self.app.call_from_thread(self._error, f"{url}: {exc}")
+                return
+            self.app.call_from_thread(self._subscribed, feed, new)
+            return
         self.app.call_from_thread(self._page_fetched, report)
+
+    def _subscribed(self, feed: Feed, new: bool) -> None:
+        self.query_one("#path", Input).value = ""
+        if new:
+            self.post_message(UpdateFeeds())
+            self._say(f"Subscribed to {feed.url}; updating feeds…")
+        else:
+            self._say(f"Already subscribed to {feed.url}; `u` updates the feeds.")
+        self._load_feeds()
 
     def _page_fetched(self, report: AddReport) -> None:
         (page,) = report.pages
@@ -348,7 +368,9 @@ class LibraryScreen(WorkerScreen):
         self._set_rows("feeds", rows)
         more = self.query_one("#feeds-more", Static)
         if not feeds:
-            more.update(Content("None: `briefing feeds add URL` subscribes to one."))
+            more.update(
+                Content("None: type a feed's address above, or run `briefing feeds add URL`.")
+            )
         else:
             more.update(Content(f"{len(feeds)} feeds" if len(feeds) > MAX_ROWS else ""))
 
