@@ -1,7 +1,7 @@
 """python bench/make_common_words.py  (needs ``pip install wordfreq``, only to run this)
 
 Writes ``briefing/compare/common_words.txt``: how common each comparison token (a Porter
-stem, as :func:`briefing.compare.align.tokens` makes them) is in ordinary English, as a
+stem, as :func:`briefing.compare.words.tokens` makes them) is in ordinary English, as a
 Zipf value (log10 of uses per billion words; 7 is "the", 3 about once per million).
 
 The source is wordfreq's English list (Robyn Speer, wordfreq 3.1; code Apache-2.0, data
@@ -20,8 +20,8 @@ from wordfreq import top_n_list, zipf_frequency
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from briefing.compare.align import tokens  # noqa: E402
 from briefing.compare.evidence import RARE_ZIPF  # noqa: E402
+from briefing.compare.words import tokens  # noqa: E402
 
 OUT = REPO / "briefing" / "compare" / "common_words.txt"
 # Words rarer than this are left out: the app reads a missing stem as rare, and a stem

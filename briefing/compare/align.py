@@ -16,17 +16,16 @@ English: :mod:`briefing.compare.evidence`), not just the event's common vocabula
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from whoosh.lang.porter import stem
 
 from briefing.compare.evidence import RARE_SHARE, Evidence
 from briefing.compare.model import AlignedPassage, Counterpart, Passage, Status
+from briefing.compare.words import TOKEN, inverse_df, normalise, tokens
 from briefing.corpus.model import Article
 
 
@@ -62,38 +61,6 @@ _BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*\s+|\n+")
 _STARTER = re.compile(r"[\"“‘'(\[]*[A-Z0-9]")
 # A passage shorter than this many words joins a neighbour ("Airstrikes", "He added.").
 _SHORT_WORDS = 4
-
-# Tokens for similarity: dotted acronyms ("U.S."), numbers with separators, words.
-_TOKEN = re.compile(r"[A-Za-z](?:\.[A-Za-z])+\.?|\d+(?:[.,]\d+)*|\w+(?:['’]\w+)*")
-_NUMBER_WORDS = {
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-    "ten": "10",
-    "eleven": "11",
-    "twelve": "12",
-    "dozen": "12",
-    "twenty": "20",
-    "hundred": "100",
-    "thousand": "1000",
-}
-_STOPWORDS = _words(
-    "a an the and or but if of at by for with about against between into through during "
-    "before after above below to from up down in out on off over under again further then "
-    "once here there when where why how all any both each few more most other some such no "
-    "nor not only own same so than too very s t can will just don should now is are was were "
-    "be been being have has had having do does did doing i me my we our ours you your he him "
-    "his she her it its they them their what which who whom this that these those am would "
-    "could also as while said says say"
-)
-# "U.S.", "US", "USA" and "United States" are one entity; "us" the pronoun is a stopword.
-_US_FORMS = frozenset({"U.S.", "U.S", "US", "USA", "U.S.A."})
 
 
 @dataclass(frozen=True)
@@ -176,37 +143,6 @@ def split_passages(article: Article) -> list[Passage]:
     ]
 
 
-@functools.lru_cache(maxsize=65536)
-def _normalise(word: str) -> str:
-    """One surface token as a comparison key: stemmed, number words as digits."""
-    if word in _US_FORMS:
-        return "usa"
-    lower = word.lower().replace("’", "'")
-    if lower[0].isdigit():
-        return lower.replace(",", "")
-    if lower.endswith("'s"):
-        lower = lower[:-2]
-    if lower in _NUMBER_WORDS:
-        return _NUMBER_WORDS[lower]
-    if lower in _STOPWORDS or len(lower) < 2:
-        return ""
-    return str(stem(lower))
-
-
-def tokens(text: str) -> list[str]:
-    """The comparison tokens of ``text``, in order (stems, digits; stopwords dropped).
-
-    These are lowercased Porter stems, the same form as the index's ``body`` terms, so
-    an IDF table read from the index applies directly.
-    """
-    out = []
-    for match in _TOKEN.finditer(text.replace("United States", "US")):
-        token = _normalise(match.group())
-        if token:
-            out.append(token)
-    return out
-
-
 # What may stand before a sentence's first word: its opening quotes and brackets.
 _OPENERS = "\"“‘'([ \t"
 
@@ -224,7 +160,7 @@ def name_tokens(text: str) -> frozenset[str]:
     """
     out = set()
     shouting = False
-    for match in _TOKEN.finditer(text):
+    for match in TOKEN.finditer(text):
         word = match.group()
         capitals = len(word) > 1 and word.isupper()
         after_capitals, shouting = shouting, capitals
@@ -234,7 +170,7 @@ def name_tokens(text: str) -> frozenset[str]:
         before = text[max(0, match.start() - _LOOK_BACK) : match.start()].rstrip(_OPENERS)
         if not before or (before[-1] in ".!?:;\n—-–" and not _acronym_before(before)):
             continue
-        token = _normalise(word)
+        token = normalise(word)
         if token:
             out.add(token)
     return frozenset(out)
@@ -265,18 +201,6 @@ def idf_from(token_sets: Sequence[frozenset[str]]) -> dict[str, float]:
         df.update(token_set)
     n = len(token_sets)
     return {t: inverse_df(count, n) for t, count in df.items()}
-
-
-def inverse_df(df: int, n: int) -> float:
-    """The weight of a comparison token in ``df`` of ``n`` texts (passages, or a
-    library's articles): the one IDF of passage alignment and facts.
-
-    Stories weigh their terms with :func:`briefing.compare.stories.inverse_df`, whose
-    +1 floor keeps a common word's weight above zero; each rule is calibrated on its own
-    formula (exchanging them lost stories recall 0.90 → 0.75 and passages precision
-    0.96 → 0.92 on the labelled sets).
-    """
-    return math.log((n + 1) / (df + 0.5))
 
 
 @dataclass(frozen=True)

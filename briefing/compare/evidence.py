@@ -16,7 +16,7 @@ piece of content a reader would recognise:
   rare; a background table of English word frequencies (``common_words.txt``, made
   from wordfreq's list by ``bench/make_common_words.py``) says they are not.
 
-The functions take the token sequences of :func:`briefing.compare.align.tokens`
+The functions take the token sequences of :func:`briefing.compare.words.tokens`
 (stems and digits, stopwords dropped), so "content words in order" skips "the", "of".
 """
 
@@ -98,7 +98,7 @@ class Evidence:
         """Whether two token sequences share a phrase, a count or several specific words.
 
         Args:
-            one: the first passage's tokens (:func:`briefing.compare.align.tokens`).
+            one: the first passage's tokens (:func:`briefing.compare.words.tokens`).
             two: the second passage's tokens.
             names: tokens written as names (capitalised mid-sentence) in both passages:
                 a name counts even when the word is common English ("Apple", "Store").

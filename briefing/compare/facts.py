@@ -23,7 +23,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from briefing.compare.align import idf_from, similarity, split_sentences, tokens
+from briefing.compare.align import idf_from, similarity, split_sentences
 from briefing.compare.facts_counts import PERSON, SPECIFIC, counts
 from briefing.compare.facts_dates import dates
 from briefing.compare.facts_durations import durations
@@ -32,6 +32,7 @@ from briefing.compare.facts_numbers import Numbered
 from briefing.compare.facts_places import place_of
 from briefing.compare.facts_quotes import attributions, speaker_key
 from briefing.compare.model import Fact, FactGroup
+from briefing.compare.words import tokens
 from briefing.corpus.model import Article
 
 # Sentences about the same claim with different numbers score at least this; SAME_THING

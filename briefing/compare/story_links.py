@@ -21,6 +21,7 @@ from typing import Any
 from briefing.compare import stories as rule
 from briefing.compare.story_candidates import find_candidates
 from briefing.compare.story_graph import lookup
+from briefing.compare.words import inverse_df
 
 
 def weigh(db: sqlite3.Connection, aids: Sequence[int], n: int, cap: int, cache: Recent) -> None:
@@ -34,8 +35,8 @@ def weigh(db: sqlite3.Connection, aids: Sequence[int], n: int, cap: int, cache: 
     weights: dict[str, float] = {}
     for wid, term, df in lookup(db, "wid, term, df", "term", words):
         wid_of[term] = wid
-        weights[term] = rule.inverse_df(df, n)
-    unseen = rule.inverse_df(0, n)
+        weights[term] = inverse_df(df, n, rule.IDF_FLOOR)
+    unseen = inverse_df(0, n, rule.IDF_FLOOR)
     fresh = {
         aid: rule.vectorise(feats, weights, unseen, published)
         for aid, (feats, published) in unweighed.items()

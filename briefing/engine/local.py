@@ -235,7 +235,7 @@ class WhooshEngine:
         uses), so that a word common across the library weighs little even when the
         compared articles share it. None for a library too small to say anything.
         """
-        from briefing.compare.align import inverse_df, tokens
+        from briefing.compare.words import inverse_df, tokens
 
         words = {t for a in articles for t in tokens(f"{a.title}\n{a.body}")}
         with self.store.shared().searcher() as s:

@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from briefing.compare.align import STRONG, align, name_tokens, quoted_tokens, tokens
+from briefing.compare.align import STRONG, align, name_tokens, quoted_tokens
 from briefing.compare.evidence import Evidence, common_words, english_rarity, longest_run
+from briefing.compare.words import tokens
 from briefing.corpus.ingest import SourceFile, ingest_file, walk
 from briefing.corpus.model import Article
 from tests.conftest import SAMPLE
