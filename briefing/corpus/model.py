@@ -15,6 +15,8 @@ class Draft:
     a Reuters NEWID); it is None for one-article files. ``inferred`` names the
     metadata fields guessed from the text rather than read from explicit fields.
     ``plain`` says the body is pasted text that still needs boilerplate removal.
+    ``pages`` holds, for a paged document (PDF), the offset in ``body`` where each page
+    starts (page 1 first); empty for other formats.
     """
 
     body: str
@@ -28,6 +30,7 @@ class Draft:
     inferred: frozenset[str] = frozenset()
     warnings: tuple[str, ...] = ()
     plain: bool = False
+    pages: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,8 @@ class Article:
 
     ``id`` is stable: it comes from where the article lives (library folder label,
     path inside it and, for multi-article files, the item key), so notes attached
-    to it survive edits and re-indexing.
+    to it survive edits and re-indexing. ``pages`` holds, for a paged document (PDF),
+    the offset in ``body`` where each page starts (see :mod:`briefing.corpus.pages`).
     """
 
     id: str
@@ -51,6 +55,7 @@ class Article:
     inferred: frozenset[str] = frozenset()
     warnings: tuple[str, ...] = ()
     content_hash: str = ""
+    pages: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

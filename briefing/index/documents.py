@@ -32,6 +32,8 @@ def article_to_doc(article: Article) -> dict[str, Any]:
         doc["url"] = article.url
     if article.tags:
         doc["tags"] = ",".join(article.tags)
+    if article.pages:
+        doc["pages"] = ",".join(map(str, article.pages))
     if article.published:
         doc["published"] = datetime(
             article.published.year, article.published.month, article.published.day
@@ -66,4 +68,15 @@ def doc_to_article(fields: dict[str, Any]) -> Article:
         inferred=inferred,
         warnings=warnings,
         content_hash=fields.get("content_hash") or "",
+        pages=_pages(fields.get("pages")),
     )
+
+
+def _pages(value: Any) -> tuple[int, ...]:
+    """The stored page starts (``"0,1534,3020"``); empty for an article without pages."""
+    if not isinstance(value, str) or not value:
+        return ()
+    try:
+        return tuple(int(start) for start in value.split(","))
+    except ValueError:
+        return ()

@@ -29,7 +29,8 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang.porter import stem
 from whoosh.system import pack_uint
 
-SCHEMA_VERSION = 2
+# 3: ``pages``, where each page of a PDF starts in its text.
+SCHEMA_VERSION = 3
 
 # A word part for name folding: apostrophes stay inside ("Ba'ath"), hyphens split.
 _PART = re.compile(r"\w+(?:['’ʼʻʿʾ‘]\w+)*")
@@ -244,6 +245,7 @@ def build_schema() -> Schema:
         inferred=STORED,
         warnings=STORED,
         content_hash=STORED,
+        pages=STORED,
     )
 
 
