@@ -47,13 +47,12 @@ def unmark_pages(body: str, count: int) -> tuple[str, tuple[int, ...]]:
     """
     found: dict[int, int] = {}
     pieces: list[str] = []
-    removed = 0
     last = 0
-    for match in _MARKS.finditer(body):
+    for removed, match in enumerate(_MARKS.finditer(body)):
         pieces.append(body[last : match.start()])
         number = ord(match.group()) - _FIRST_MARK
+        # Each mark before this one was one character, gone from the text.
         found.setdefault(number, match.start() - removed)
-        removed += 1
         last = match.end()
     pieces.append(body[last:])
     text = "".join(pieces)

@@ -52,6 +52,8 @@ _FILE_TITLE = re.compile(
     r"|untitled(?:\s+document)?|document\d*|slide\s*\d+|\(?anonymous\)?)",
     re.IGNORECASE,
 )
+# What writers put when nobody is named.
+_PLACEHOLDER_AUTHOR = re.compile(r"anonymous|unknown|user|admin(?:istrator)?|owner", re.I)
 _PDF_DATE = re.compile(r"(?:D:)?\s*(\d{4})(\d{2})?(\d{2})?")
 # PDFium is not safe to use from two threads at once (the app indexes in a thread).
 _lock = threading.Lock()
@@ -164,6 +166,8 @@ def _draft(
             ordered[0] = [block for block in ordered[0] if block is not heading]
     body, starts = _assemble([paragraphs_of(blocks) for blocks in ordered])
     author = join_authors(author_names(metadata.get("Author")))
+    if author is not None and _PLACEHOLDER_AUTHOR.fullmatch(author):
+        author = None
     published = _pdf_date(metadata.get("CreationDate")) or _pdf_date(metadata.get("ModDate"))
     if author is None or published is None:
         top = parse_pasted(f"{title or ''}\n\n{body[:2000]}")
