@@ -288,3 +288,25 @@ def test_docx_zip_bomb_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert len(buffer.getvalue()) < 64 * 1024
     result = ingest(tmp_path, "bomb.docx", buffer.getvalue())
     assert result.skipped == "Word document part word/document.xml over 1 MB; not read"
+
+
+def test_other_formats_never_import_the_pdf_library(tmp_path: Path) -> None:
+    """Indexing text, Markdown or HTML pays nothing for PDFs: pypdfium2 is imported only
+    when a PDF is read."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    (tmp_path / "a.txt").write_text("A title\n\nSome text about zeppelins.", encoding="utf-8")
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from briefing.corpus.ingest import SourceFile, ingest_file\n"
+        f"path = Path({str(tmp_path / 'a.txt')!r})\n"
+        "assert ingest_file(SourceFile(path, 'lib', 'a.txt')).articles\n"
+        "print('pypdfium2' in sys.modules, 'briefing.corpus.formats.pdf' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert out.stdout.split() == ["False", "False"]
