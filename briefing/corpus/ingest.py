@@ -20,6 +20,7 @@ from briefing.corpus.boilerplate import clean_body
 from briefing.corpus.formats import is_missing_library, is_supported, read_drafts
 from briefing.corpus.metadata import parse_pasted
 from briefing.corpus.model import Article, Draft, FileResult, FormatError
+from briefing.corpus.pages import clamp_pages, mark_pages, strip_paged, unmark_pages
 from briefing.corpus.sanitize import sanitize_line, sanitize_text
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -217,6 +218,9 @@ def normalise(draft: Draft, source: SourceFile, n: int = 0) -> Article | None:
     inferred = set(draft.inferred)
     capped = f"text capped at {MAX_BODY_CHARS // 1_000_000} MB"
     body = draft.body
+    if draft.pages:
+        # Each page start is marked in the text, so that it survives the cleaning.
+        body = mark_pages(body, draft.pages)
     if len(body) > _CLEAN_CHARS:
         body = body[:_CLEAN_CHARS]
         warnings.append(capped)
@@ -235,6 +239,9 @@ def normalise(draft: Draft, source: SourceFile, n: int = 0) -> Article | None:
     else:
         body, cleaned = clean_body(body)
         warnings.extend(cleaned)
+    pages: tuple[int, ...] = ()
+    if draft.pages:
+        body, pages = strip_paged(*unmark_pages(body, len(draft.pages)))
     body = body.strip()
     title = sanitize_line(draft.title or "")
     if not body and not title:
@@ -271,6 +278,7 @@ def normalise(draft: Draft, source: SourceFile, n: int = 0) -> Article | None:
         warnings=tuple(sanitize_line(w) for w in dict.fromkeys(warnings) if w),
         content_hash=content_hash(f"{title}\n{body}"),
         fetched=draft.fetched,
+        pages=clamp_pages(pages, len(body)),
     )
 
 

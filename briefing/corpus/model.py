@@ -15,6 +15,8 @@ class Draft:
     a Reuters NEWID); it is None for one-article files. ``inferred`` names the
     metadata fields guessed from the text rather than read from explicit fields.
     ``plain`` says the body is pasted text that still needs boilerplate removal.
+    ``pages`` holds, for a paged document (PDF), the offset in ``body`` where each page
+    starts (page 1 first); empty for other formats.
     """
 
     body: str
@@ -30,6 +32,7 @@ class Draft:
     plain: bool = False
     fetched: datetime | None = None
     """When the page or feed item was fetched from the web (UTC), if it was."""
+    pages: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,8 @@ class Article:
 
     ``id`` is stable: it comes from where the article lives (library folder label,
     path inside it and, for multi-article files, the item key), so notes attached
-    to it survive edits and re-indexing.
+    to it survive edits and re-indexing. ``pages`` holds, for a paged document (PDF),
+    the offset in ``body`` where each page starts (see :mod:`briefing.corpus.pages`).
     """
 
     id: str
@@ -55,6 +59,7 @@ class Article:
     content_hash: str = ""
     fetched: datetime | None = None
     """When the page or feed item was fetched from the web (UTC): cited with its URL."""
+    pages: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from briefing.corpus.model import Article
+from briefing.corpus.pages import page_label
 from briefing.corpus.sanitize import strip_invisible
-from briefing.notes.model import Kind, Note
+from briefing.notes.model import Anchor, Kind, Note
 
 # Every ASCII punctuation character that can start or end Markdown structure, inline or
 # at the start of a line. CommonMark lets any ASCII punctuation be backslash-escaped, so
@@ -128,12 +129,26 @@ class _Citations:
     def number(self, article_id: str) -> int:
         return self.numbers.setdefault(article_id, len(self.numbers) + 1)
 
-    def cite(self, article_id: str | None) -> str:
-        """`` [[n]](#source-n)`` for an article (with a leading space), or ``""``."""
+    def cite(self, article_id: str | None, anchor: Anchor | None = None) -> str:
+        """`` [[n]](#source-n)`` for an article (with a leading space), or ``""``; for a
+        quote of a paged article (a PDF) its page follows: `` [[n]](#source-n), p. 3``."""
         if not article_id:
             return ""
         n = self.number(article_id)
-        return f" [\\[{n}\\]](#{source_anchor(n)})"
+        page = self.page(article_id, anchor)
+        return f" [\\[{n}\\]](#{source_anchor(n)})" + (f", {page}" if page else "")
+
+    def page(self, article_id: str, anchor: Anchor | None) -> str | None:
+        """ "p. 3" (or "pp. 3–4") for a quote of a paged article, where it is now."""
+        article = self.articles.get(article_id)
+        if article is None or not article.pages or anchor is None or not anchor.quote:
+            return None
+        start = anchor.start
+        if article.body[start : anchor.end] != anchor.quote:
+            start = article.body.find(anchor.quote)
+            if start < 0:
+                return None
+        return page_label(article.pages, start, start + len(anchor.quote))
 
     def label(self, article_id: str) -> str:
         """A short name for a source: its outlet, else its title, else its id."""
@@ -190,7 +205,7 @@ def _summary(notes: list[Note], citations: _Citations) -> list[str]:
     blocks: list[str] = []
     for note in notes:
         paragraphs = escape_paragraphs(note.comment)
-        cite = citations.cite(note.article_id)
+        cite = citations.cite(note.article_id, note.anchor)
         if cite:
             paragraphs = paragraphs or [""]
             paragraphs[-1] = (paragraphs[-1] + cite).strip()
@@ -210,7 +225,7 @@ def _judgments(notes: list[Note], citations: _Citations) -> list[str]:
         if note.confidence:
             parts.append(f"({note.confidence} confidence)")
         parts.append(_lost(note))
-        text = " ".join(p for p in parts if p) + citations.cite(note.article_id)
+        text = " ".join(p for p in parts if p) + citations.cite(note.article_id, note.anchor)
         items.append(f"- {text.strip() or '(no comment)'}")
     return ["\n".join(items)] if items else []
 
@@ -231,7 +246,7 @@ def _evidence(notes: list[Note], citations: _Citations) -> list[str]:
             comment = " ".join(escape_paragraphs(note.comment))
             if not note.found:  # said even without an anchor: the store lost track of it
                 comment = f"{comment} {QUOTE_NOT_FOUND}".strip()
-            text = (comment + citations.cite(note.article_id)).strip()
+            text = (comment + citations.cite(note.article_id, note.anchor)).strip()
             if text:
                 blocks.append(text)
     return blocks
@@ -258,7 +273,7 @@ def _discrepancies(notes: list[Note], citations: _Citations) -> list[str]:
         ]
         if not note.values and note.article_id:
             # A discrepancy noted by hand on one quote: cite where it was seen.
-            cite = citations.cite(note.article_id).strip()
+            cite = citations.cite(note.article_id, note.anchor).strip()
             quote = escape_line(note.anchor.quote) if note.anchor else ""
             sentences.append(f"{cite} “{quote}”" if quote else cite)
         cells.append("; ".join(sentences))
@@ -282,7 +297,7 @@ def _questions(notes: list[Note], citations: _Citations) -> list[str]:
     items = []
     for note in notes:
         text = " ".join(p for p in (escape_line(note.comment), _lost(note)) if p)
-        text += citations.cite(note.article_id)
+        text += citations.cite(note.article_id, note.anchor)
         items.append(f"- {text.strip() or '(no comment)'}")
     return ["\n".join(items)] if items else []
 

@@ -34,6 +34,8 @@ def article_to_doc(article: Article) -> dict[str, Any]:
         doc["fetched"] = article.fetched.isoformat()
     if article.tags:
         doc["tags"] = ",".join(article.tags)
+    if article.pages:
+        doc["pages"] = ",".join(map(str, article.pages))
     if article.published:
         doc["published"] = datetime(
             article.published.year, article.published.month, article.published.day
@@ -69,6 +71,7 @@ def doc_to_article(fields: dict[str, Any]) -> Article:
         warnings=warnings,
         content_hash=fields.get("content_hash") or "",
         fetched=_fetched(fields.get("fetched")),
+        pages=_pages(fields.get("pages")),
     )
 
 
@@ -80,3 +83,13 @@ def _fetched(value: object) -> datetime | None:
         return datetime.fromisoformat(value)
     except ValueError:
         return None
+
+
+def _pages(value: Any) -> tuple[int, ...]:
+    """The stored page starts (``"0,1534,3020"``); empty for an article without pages."""
+    if not isinstance(value, str) or not value:
+        return ()
+    try:
+        return tuple(int(start) for start in value.split(","))
+    except ValueError:
+        return ()

@@ -29,7 +29,8 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang.porter import stem
 from whoosh.system import pack_uint
 
-# 3: the stored ``fetched`` field (when a web page or feed item was fetched).
+# 3: the stored ``fetched`` field (when a web page or feed item was fetched), and
+# ``pages``, where each page of a PDF starts in its text.
 SCHEMA_VERSION = 3
 
 # A word part for name folding: apostrophes stay inside ("Ba'ath"), hyphens split.
@@ -246,6 +247,7 @@ def build_schema() -> Schema:
         warnings=STORED,
         content_hash=STORED,
         fetched=STORED,
+        pages=STORED,
     )
 
 

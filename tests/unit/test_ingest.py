@@ -48,7 +48,7 @@ def test_walk_skips_hidden_unsupported_fifos_and_outside_links(tmp_path: Path) -
     outside = write_files(tmp_path / "outside", {"secret.txt": "secret text"})
     root = write_files(
         tmp_path / "lib",
-        {"a.txt": "A\n\nbody", "sub/b.md": "# B\n\nbody", ".hidden/c.txt": "x", "d.pdf": "x"},
+        {"a.txt": "A\n\nbody", "sub/b.md": "# B\n\nbody", ".hidden/c.txt": "x", "d.odt": "x"},
     )
     os.symlink(outside / "secret.txt", root / "link.txt")
     os.symlink(outside, root / "linkdir")
@@ -60,7 +60,7 @@ def test_walk_skips_hidden_unsupported_fifos_and_outside_links(tmp_path: Path) -
     assert "outside" in reasons["link.txt"]
     assert "outside" in reasons["linkdir"]
     assert "not a regular file" in reasons["pipe.txt"]
-    assert "unsupported" in reasons["d.pdf"]
+    assert "unsupported" in reasons["d.odt"]
 
 
 def test_ids_are_label_and_relative_path(tmp_path: Path) -> None:

@@ -4,11 +4,15 @@ Each reader is ``read(data, path) -> list[Draft]`` and raises ``FormatError`` wi
 one-line reason when the file cannot be read as its format; its ``MissingLibrary``
 kind when a library the reader needs is not installed. Readers decode but do not
 sanitise or clean: the ingest pipeline does that for every format alike.
+
+PDF and Word files are binary: their readers are imported (and import their libraries)
+only when such a file is read.
 """
 
 from __future__ import annotations
 
 import codecs
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,7 +50,13 @@ _READERS: dict[str, Reader] = {
     ".sgml": reuters.read,
 }
 
-SUPPORTED_SUFFIXES: frozenset[str] = frozenset({*_READERS, ".xml", ""})
+# Binary formats, by the module that reads them (imported when such a file is read).
+_BINARY_READERS: dict[str, str] = {
+    ".pdf": "briefing.corpus.formats.pdf",
+    ".docx": "briefing.corpus.formats.docx",
+}
+
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset({*_READERS, *_BINARY_READERS, ".xml", ""})
 """File suffixes (lower case) that have a reader; ``""`` is a file with no extension."""
 
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -67,12 +77,17 @@ def read_drafts(data: bytes, path: Path) -> list[Draft]:
         FormatError: the file is empty, binary, of an unsupported type, or not
             readable as its format.
     """
+    suffix = path.suffix.lower()
+    if suffix in _BINARY_READERS:
+        if not data.strip():
+            raise FormatError("empty file")
+        binary_reader: Reader = importlib.import_module(_BINARY_READERS[suffix]).read
+        return binary_reader(data, path)
     if not _without_bom(data).strip():
         raise FormatError("empty file")
     if looks_binary(data):
         raise FormatError("binary file")
     data = _with_utf16_bom(data)
-    suffix = path.suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
         if suffix == ".xml":
