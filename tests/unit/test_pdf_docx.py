@@ -248,7 +248,9 @@ def _zip(files: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, text in files.items():
-            archive.writestr(name, text)
+            # A fixed date: the bytes (and so the test ids pytest-xdist's workers compare)
+            # must not depend on the minute the tests are collected in.
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 
@@ -267,6 +269,7 @@ BOMB = (
         (_zip({"word/document.xml": BOMB}), "Word document part word/document.xml declares"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "encrypted Word document"),
     ],
+    ids=["not-zip", "no-document", "damaged", "dtd", "encrypted"],
 )
 def test_broken_docx_is_one_line_reason(tmp_path: Path, data: bytes, reason: str) -> None:
     result = ingest(tmp_path, "bad.docx", data)
