@@ -71,6 +71,8 @@ def article_json(article: Article, body: bool) -> dict[str, Any]:
     }
     if body:
         data["body"] = article.body
+        # Where each page of a PDF starts in the body (character offsets); [] otherwise.
+        data["pages"] = list(article.pages)
     return data
 
 

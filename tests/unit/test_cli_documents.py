@@ -47,6 +47,10 @@ def test_pdf_and_docx_are_searchable_with_titles_and_page_citations(tmp_path: Pa
     pdf_id = json.loads(run("--library", "docs", "search", "zeppelin", "--json").stdout)["hits"][0][
         "id"
     ]
+    shown = json.loads(run("--library", "docs", "show", pdf_id, "--json").stdout)
+    first, second = shown["pages"]
+    assert first == 0 and shown["body"].index("zeppelin hangar") >= second
+    assert "zeppelin" not in shown["body"][:second]
     added = run(
         "--library",
         "docs",
