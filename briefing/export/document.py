@@ -310,8 +310,7 @@ def _discrepancies(notes: list[Note], citations: _Citations) -> list[Block]:
         cells: list[Run] = [(what or comment or "—",)]
         cells += [(one_line(values[c].value),) if c in values else ("—",) for c in columns]
         sentences: list[Run] = [
-            (*citations.cite(v.article_id)[1:], f" “{one_line(v.sentence)}”")
-            for v in note.values
+            (*citations.cite(v.article_id)[1:], f" “{one_line(v.sentence)}”") for v in note.values
         ]
         if not note.values and note.article_id:
             # A discrepancy noted by hand on one quote: cite where it was seen.

@@ -1,14 +1,16 @@
 """Untrusted text as literal Markdown, escaped by context rather than by character.
 
 A character gets a backslash only where a CommonMark or GitHub viewer would otherwise
-read it as structure or inline markup *where it stands*: a ``#``, ``>``, ``-``, ``+``,
-``1.`` or fence at the start of a line, a line that would be a rule, a setext underline
-or a table's delimiter row, ``[`` and ``]``, a ``<`` that could open a tag or an
-autolink, ``*``, ``_`` and ``~`` runs that could open or close emphasis or
-strikethrough, a backtick, a backslash before punctuation, an entity, ``|`` in a table
-cell, a ``$`` that could delimit GitHub math, and the ``:`` of a bare ``http://`` (or
-the dot of ``www.``) that GitHub would turn into a link. Everything else (sentences,
-paths, dotted names, hyphens, snake_case) stays as written, so the file reads clean.
+read it as structure or inline markup *where it stands*: at the start of a line a
+``#``, ``>``, ``[``, ``-``, ``+``, ``1.`` or fence, or a line that would be a rule, a
+setext underline or a table's delimiter row; anywhere a ``]`` that could close a link
+(the briefing defines no link references, so a lone ``[its]`` stays as it is), a ``<``
+that could open a tag or an autolink, ``*``, ``_`` and ``~`` runs that could open or
+close emphasis or strikethrough, a backtick, a backslash before punctuation, an entity,
+``|`` in a table cell, a ``$`` that could delimit GitHub math, and the ``:`` of a bare
+``http://`` (or the dot of ``www.``) that GitHub would turn into a link. Everything
+else (sentences, paths, dotted names, hyphens, snake_case) stays as written, so the
+file reads clean.
 
 The tests prove it by parsing the output again, with markdown-it-py and with GitHub's
 own cmark-gfm, for arbitrary text: the text shown is the text given, and nothing else.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from collections.abc import Sequence
 
 from briefing.corpus.sanitize import strip_invisible
 
@@ -44,9 +47,12 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 # GitHub links bare ``http://``, ``https://``, ``ftp://`` and ``www.`` addresses; one
 # backslash in the right place keeps them text (e-mail addresses it links whatever is
 # escaped: they become mailto links, which the briefing allows).
-_BARE_URL = re.compile(r"(?<![A-Za-z0-9])(?:https?|ftp)(:)//", re.IGNORECASE)
-_BARE_WWW = re.compile(r"(?<![A-Za-z0-9])www(\.)", re.IGNORECASE)
+_BARE_URL = re.compile(r"(?:https?|ftp)(:)//", re.IGNORECASE)
+_BARE_WWW = re.compile(r"www(\.)", re.IGNORECASE)
 _DELIMITERS = frozenset("*_~")
+_INLINE_SPECIAL = frozenset("`[]\\<&|$")
+# Stands for markup of ours between the pieces of one inline; clean text has no NUL.
+_OPAQUE = "\x00"
 
 
 def one_line(line: str) -> str:
@@ -73,12 +79,64 @@ def escape_text(
         cell: the text is in a table cell, where ``|`` ends the cell.
         link_text: the text is a link's text, where no address becomes a link.
     """
+    return escape_pieces([text], line_start=line_start, cell=cell, link_text=link_text)[0]
+
+
+def escape_pieces(
+    pieces: Sequence[str],
+    *,
+    line_start: bool = True,
+    cell: bool = False,
+    link_text: bool = False,
+    opaque_start: bool = False,
+) -> list[str]:
+    """The texts of one inline (a paragraph, an item, a cell) that stand apart, with
+    markup of ours (a citation, a link) between them, each escaped.
+
+    They are judged together: emphasis can pair a ``_`` of one piece with a ``_`` of
+    the next across a citation, so a delimiter is escaped when it has a partner anywhere
+    in the inline, and left alone when it has none (``sample_corpus/001_a.txt``).
+    ``opaque_start``: markup of ours stands before the first piece too.
+    """
+    joined = _OPAQUE.join(pieces)
+    if opaque_start:
+        joined = _OPAQUE + joined
+    marked = _marks(joined, [int(opaque_start)] if line_start else [], cell, link_text)
+    if opaque_start:
+        joined, marked = joined[1:], marked[1:]
+    out, at = [], 0
+    for piece in pieces:
+        out.append(_apply(piece, marked[at : at + len(piece)]))
+        at += len(piece) + 1
+    return out
+
+
+def escape_lines(lines: Sequence[str]) -> list[str]:
+    """The lines of one paragraph (a quote's), each starting a line, each escaped; judged
+    together, since emphasis can run from one line into the next."""
+    joined = "\n".join(lines)
+    starts, at = [], 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 1
+    marked = _marks(joined, starts, cell=False, link_text=False)
+    return [_apply(line, marked[s : s + len(line)]) for line, s in zip(lines, starts, strict=True)]
+
+
+def _marks(text: str, line_starts: list[int], cell: bool, link_text: bool) -> list[bool]:
+    """Which characters of ``text`` need a backslash."""
     marked = [False] * len(text)
-    if line_start:
-        _mark_line_start(text, marked)
-    _mark_inline(text, marked, cell)
+    for start in line_starts:
+        end = text.find("\n", start)
+        _mark_line_start(text[start : end if end >= 0 else len(text)], marked, start)
+    _mark_inline(text, marked, cell, link_text)
+    _mark_emphasis(text, marked)
     if not link_text:
         _mark_bare_urls(text, marked)
+    return marked
+
+
+def _apply(text: str, marked: list[bool]) -> str:
     if not any(marked):
         return text
     return "".join("\\" + c if m else c for c, m in zip(text, marked, strict=True))
@@ -125,60 +183,53 @@ def escape_blockquote(text: str) -> str:
     Blank lines are kept (as a bare ``>``, one between paragraphs) so the quote's
     paragraphs survive; every line carries the marker, so no line can escape the quote.
     """
-    blocks = ["\n".join(f"> {escape_text(line)}" for line in p) for p in quote_paragraphs(text)]
+    blocks = ["\n".join(f"> {line}" for line in escape_lines(p)) for p in quote_paragraphs(text)]
     return "\n>\n".join(blocks) or ">"
 
 
 # -- the rules ----------------------------------------------------------------------------
 
 
-def _mark_line_start(text: str, marked: list[bool]) -> None:
-    if not text:
+def _mark_line_start(line: str, marked: list[bool], offset: int) -> None:
+    if not line:
         return
     if (
-        text[0] == ">"
-        or _HEADING.match(text)
-        or _BULLET.match(text)
-        or _RULE.match(text)
-        or _SETEXT.match(text)
-        or _FENCE.match(text)
+        line[0] in ">["  # a quote; a link definition, a footnote's or a task list's box
+        or _HEADING.match(line)
+        or _BULLET.match(line)
+        or _RULE.match(line)
+        or _SETEXT.match(line)
+        or _FENCE.match(line)
     ):
-        marked[0] = True
-    ordered = _ORDERED.match(text)
+        marked[offset] = True
+    ordered = _ORDERED.match(line)
     if ordered:
-        marked[ordered.start(1)] = True
-    if _DELIMITER_ROW.match(text):
-        marked[0] = True
-        for i, c in enumerate(text):
+        marked[offset + ordered.start(1)] = True
+    if _DELIMITER_ROW.match(line):
+        marked[offset] = True
+        for i, c in enumerate(line):
             if c == "|":
-                marked[i] = True
+                marked[offset + i] = True
 
 
-def _mark_inline(text: str, marked: list[bool], cell: bool) -> None:
-    n = len(text)
-    i = 0
-    while i < n:
-        c = text[i]
-        if c in _DELIMITERS:
-            j = i
-            while j < n and text[j] == c:
-                j += 1
-            if _delimiter_run_acts(text, i, j):
-                for k in range(i, j):
-                    marked[k] = True
-            i = j
+def _mark_inline(text: str, marked: list[bool], cell: bool, link_text: bool) -> None:
+    for i, c in enumerate(text):
+        if c not in _INLINE_SPECIAL:
             continue
-        after = text[i + 1] if i + 1 < n else ""
+        after = text[i + 1] if i + 1 < len(text) else ""
+        # What follows is ours (a citation, a link) or unknown: assume the worst.
+        unknown = not after or after in (_OPAQUE, "\n")  # or a line break
         if (
-            c in "`[]"
-            or (c == "\\" and (not after or after in _ASCII_PUNCT))
-            or (c == "<" and (not after or after.isascii() and (after.isalpha() or after in "/!?")))
+            c == "`"
+            or (c == "[" and link_text)
+            or (c == "]" and (link_text or unknown or after in "(["))
+            or (c == "\\" and (unknown or after in _ASCII_PUNCT))
+            or (c == "<" and (unknown or (after.isascii() and (after.isalpha() or after in "/!?"))))
             or (c == "&" and _ENTITY.match(text, i))
             or (c == "|" and cell)
             or (c == "$" and not _plain_dollar(text, i))
         ):
             marked[i] = True
-        i += 1
     closing = _CLOSING_HASHES.search(text)
     if closing:
         marked[closing.start(1)] = True
@@ -190,25 +241,43 @@ def _mark_bare_urls(text: str, marked: list[bool]) -> None:
             marked[match.start(1)] = True
 
 
-def _delimiter_run_acts(text: str, start: int, end: int) -> bool:
-    """Whether the run ``text[start:end]`` of ``*``, ``_`` or ``~`` could open or close
-    emphasis (strikethrough) by CommonMark's flanking rules.
+def _mark_emphasis(text: str, marked: list[bool]) -> None:
+    """Escape each run of ``*``, ``_`` or ``~`` that could pair with another run of its
+    character (an opener before a closer), by CommonMark's flanking rules; a run with no
+    possible partner cannot make emphasis and is left as written."""
+    runs: list[tuple[str, int, int, bool, bool]] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c not in _DELIMITERS:
+            i += 1
+            continue
+        j = i
+        while j < len(text) and text[j] == c:
+            j += 1
+        runs.append((c, i, j, *_flanking(text, i, j)))
+        i = j
+    for n, (c, start, end, opens, closes) in enumerate(runs):
+        later = any(r[0] == c and r[4] for r in runs[n + 1 :])
+        earlier = any(r[0] == c and r[3] for r in runs[:n])
+        if (opens and later) or (closes and earlier):
+            for k in range(start, end):
+                marked[k] = True
 
-    A run at either end of the text is escaped whatever its neighbours: what stands
-    beside it in the document (a quotation mark, a citation) is not known here.
-    """
-    if start == 0 or end == len(text):
-        return True
-    before, after = text[start - 1], text[end]
+
+def _flanking(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """Whether the run ``text[start:end]`` can open and whether it can close emphasis
+    (strikethrough for ``~``). The ends of the text are the ends of the line (whitespace
+    to CommonMark); markup of ours beside it is taken to allow both."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
     if _ambiguous(before) or _ambiguous(after):
-        return True
-    left = not after.isspace() and (
-        not _punct(after) or before.isspace() or _punct(before)
-    )
+        return True, True
+    left = not after.isspace() and (not _punct(after) or before.isspace() or _punct(before))
     right = not before.isspace() and (not _punct(before) or after.isspace() or _punct(after))
     if text[start] == "_":
-        return (left and (not right or _punct(before))) or (right and (not left or _punct(after)))
-    return left or right
+        return left and (not right or _punct(before)), right and (not left or _punct(after))
+    return left, right
 
 
 def _punct(c: str) -> bool:
@@ -216,8 +285,9 @@ def _punct(c: str) -> bool:
 
 
 def _ambiguous(c: str) -> bool:
-    """A symbol outside ASCII: punctuation to CommonMark 0.31, not to older parsers."""
-    return not c.isascii() and unicodedata.category(c)[0] == "S"
+    """Markup of ours, or a symbol outside ASCII (punctuation to CommonMark 0.31, not to
+    older parsers): either reading may hold."""
+    return c == _OPAQUE or (not c.isascii() and unicodedata.category(c)[0] == "S")
 
 
 def _plain_dollar(text: str, i: int) -> bool:

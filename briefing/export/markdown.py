@@ -20,7 +20,6 @@ from briefing.export.document import (
     Bullets,
     Cite,
     Document,
-    Link,
     Paragraph,
     Quote,
     Run,
@@ -34,7 +33,9 @@ from briefing.export.document import (
 from briefing.export.escape import (
     escape_blockquote,
     escape_line,
+    escape_lines,
     escape_paragraphs,
+    escape_pieces,
     escape_text,
     one_line,
 )
@@ -81,8 +82,8 @@ def _block(block: Block) -> str:
         case Paragraph(run):
             return _run(run)
         case Quote(paragraphs):
-            lines = ["\n".join(f"> {escape_text(line)}" for line in p) for p in paragraphs]
-            return "\n>\n".join(lines) or ">"
+            quoted = ["\n".join(f"> {line}" for line in escape_lines(p)) for p in paragraphs]
+            return "\n>\n".join(quoted) or ">"
         case Bullets(items):
             return "\n".join(f"- {_run(item)}" for item in items)
         case Table(header, rows):
@@ -93,32 +94,29 @@ def _block(block: Block) -> str:
         case Subheading(text):
             return f"### {escape_text(text)}"
         case Sources(entries):
-            return "\n".join(f"{s.number}. {source_target(s.number)}{_run(s.run)}" for s in entries)
+            return "\n".join(
+                f"{s.number}. {source_target(s.number)}{_run(s.run, after_markup=True)}"
+                for s in entries
+            )
     raise TypeError(f"not a block: {block!r}")
 
 
-def _run(run: Run, cell: bool = False) -> str:
-    """A run as one line: its texts escaped together, so that each character is judged
-    by what really stands beside it."""
-    out: list[str] = []
-    text: list[str] = []
-
-    def flush() -> None:
-        if text:
-            out.append(escape_text("".join(text), line_start=not out, cell=cell))
-            text.clear()
-
+def _run(run: Run, cell: bool = False, after_markup: bool = False) -> str:
+    """A run as one line: its texts escaped together (see :func:`escape_pieces`), so that
+    each character is judged by what really stands around it."""
+    texts: list[str] = []
+    markup: list[str] = []
+    current: list[str] = []
     for item in run:
         if isinstance(item, str):
-            text.append(item)
+            current.append(item)
             continue
-        flush()
-        if isinstance(item, Cite):
-            out.append(cite(item))
-        else:
-            out.append(link(item.url))
-    flush()
-    return "".join(out)
+        texts.append("".join(current))
+        current = []
+        markup.append(cite(item) if isinstance(item, Cite) else link(item.url))
+    texts.append("".join(current))
+    escaped = escape_pieces(texts, cell=cell, opaque_start=after_markup)
+    return "".join(t + m for t, m in zip(escaped, [*markup, ""], strict=True))
 
 
 def cite(item: Cite) -> str:
