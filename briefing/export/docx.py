@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC
 
 from docx import Document as new_word_document
 from docx.document import Document as WordDocument
@@ -52,8 +53,10 @@ def render_docx(document: Document) -> bytes:
     properties.title = _xml(document.title)
     properties.author = _xml(document.author)
     properties.last_modified_by = _xml(document.author)
-    properties.created = document.generated
-    properties.modified = document.generated
+    # Word reads these dates as UTC; the briefing's own is local time.
+    when = document.generated.astimezone(UTC)
+    properties.created = when
+    properties.modified = when
     properties.revision = 1
     properties.comments = ""
     word.add_paragraph(_xml(document.title), style="Title")
