@@ -4,7 +4,8 @@ A character gets a backslash only where a CommonMark or GitHub viewer would othe
 read it as structure or inline markup *where it stands*: at the start of a line a
 ``#``, ``>``, ``[``, ``-``, ``+``, ``1.`` or fence, or a line that would be a rule, a
 setext underline or a table's delimiter row; anywhere a ``]`` that could close a link
-(the briefing defines no link references, so a lone ``[its]`` stays as it is), a ``<``
+(the briefing defines no link references, so a lone ``[its]`` stays as it is), a ``!``
+before a link of ours, a ``<``
 that could open a tag or an autolink, ``*``, ``_`` and ``~`` runs that could open or
 close emphasis or strikethrough, a backtick, a backslash before punctuation, an entity,
 ``|`` in a table cell, a ``$`` that could delimit GitHub math, and the ``:`` of a bare
@@ -50,7 +51,7 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 _BARE_URL = re.compile(r"(?:https?|ftp)(:)//", re.IGNORECASE)
 _BARE_WWW = re.compile(r"www(\.)", re.IGNORECASE)
 _DELIMITERS = frozenset("*_~")
-_INLINE_SPECIAL = frozenset("`[]\\<&|$")
+_INLINE_SPECIAL = frozenset("`[]!\\<&|$")
 # Stands for markup of ours between the pieces of one inline; clean text has no NUL.
 _OPAQUE = "\x00"
 
@@ -223,6 +224,7 @@ def _mark_inline(text: str, marked: list[bool], cell: bool, link_text: bool) -> 
             c == "`"
             or (c == "[" and link_text)
             or (c == "]" and (link_text or unknown or after in "(["))
+            or (c == "!" and (unknown or after == "["))  # an image, with a link after it
             or (c == "\\" and (unknown or after in _ASCII_PUNCT))
             or (c == "<" and (unknown or (after.isascii() and (after.isalpha() or after in "/!?"))))
             or (c == "&" and _ENTITY.match(text, i))
@@ -249,11 +251,13 @@ def _mark_emphasis(text: str, marked: list[bool]) -> None:
     i = 0
     while i < len(text):
         c = text[i]
-        if c not in _DELIMITERS:
+        if c not in _DELIMITERS or marked[i]:
             i += 1
             continue
+        # A character already escaped (a fence's first tilde) is text: the run is what
+        # follows it, with it as its neighbour.
         j = i
-        while j < len(text) and text[j] == c:
+        while j < len(text) and text[j] == c and not marked[j]:
             j += 1
         runs.append((c, i, j, *_flanking(text, i, j)))
         i = j
@@ -285,9 +289,14 @@ def _punct(c: str) -> bool:
 
 
 def _ambiguous(c: str) -> bool:
-    """Markup of ours, or a symbol outside ASCII (punctuation to CommonMark 0.31, not to
-    older parsers): either reading may hold."""
-    return c == _OPAQUE or (not c.isascii() and unicodedata.category(c)[0] == "S")
+    """Markup of ours, a ``~``, or a symbol outside ASCII (punctuation to CommonMark
+    0.31, not to older parsers): either reading may hold."""
+    return (
+        c == _OPAQUE
+        # With its strikethrough on, cmark-gfm does not count "~" as punctuation here.
+        or c == "~"
+        or (not c.isascii() and unicodedata.category(c)[0] == "S")
+    )
 
 
 def _plain_dollar(text: str, i: int) -> bool:

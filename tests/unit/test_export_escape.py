@@ -114,19 +114,24 @@ def test_escaped_text_stays_inside_its_list_item_heading_and_cell(text: str) -> 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(texts, min_size=1, max_size=4))
 def test_a_quote_keeps_its_lines_and_nothing_leaves_it(lines: list[str]) -> None:
-    text = "\n".join(lines)
-    source = escape_blockquote(text)
-    tokens = _inline_tokens(source)
-    kept = [line for line in lines if line]
-    if not kept:
+    source = escape_blockquote("\n".join(lines))
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    expected = ["\n".join(p) for p in paragraphs if p]
+    if not expected:
         assert source == ">"
         return
+    tokens = _inline_tokens(source)
     assert tokens[0].type == "blockquote_open" and tokens[-1].type == "blockquote_close"
-    assert [t.type for t in tokens[1:-1]] == ["paragraph_open", "inline", "paragraph_close"]
-    assert _shown(tokens[2]) == "\n".join(kept)
-    assert (
-        _github(source) == f"<blockquote>\n<p>{_as_html(chr(10).join(kept))}</p>\n</blockquote>\n"
-    )
+    inner = [t.type for t in tokens[1:-1]]
+    assert inner == ["paragraph_open", "inline", "paragraph_close"] * len(expected), source
+    assert [_shown(t) for t in tokens if t.type == "inline"] == expected, source
+    body = "".join(f"<p>{_as_html(p)}</p>\n" for p in expected)
+    assert _github(source) == f"<blockquote>\n{body}</blockquote>\n", source
 
 
 @pytest.mark.parametrize(
