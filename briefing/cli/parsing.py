@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 from briefing import __version__
 from briefing.cli.rendering import EXIT_USAGE
 from briefing.engine import DEFAULT_LIBRARY, date_span, visible
+from briefing.export.model import FORMATS
 from briefing.notes.model import CONFIDENCES, KINDS
 
 
@@ -140,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", metavar="T", help="the title (default: the notes' title)")
     p.add_argument(
         "--format",
-        choices=("md", "html", "docx"),
+        choices=FORMATS,
         help="md, html or docx (default: from FILE's extension, else md)",
     )
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")

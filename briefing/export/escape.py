@@ -149,25 +149,13 @@ def escape_line(text: str, cell: bool = True) -> str:
     return escape_text(one_line(text), cell=cell)
 
 
-def escape_paragraphs(text: str) -> list[str]:
-    """Untrusted text as literal paragraphs: one escaped line per run of non-blank lines."""
-    return [escape_text(p) for p in paragraphs(text)]
-
-
 def paragraphs(text: str) -> list[str]:
     """``text``'s paragraphs (runs of non-blank lines), each on one clean line."""
-    found: list[list[str]] = [[]]
-    for line in text.splitlines():
-        cleaned = one_line(line)
-        if cleaned:
-            found[-1].append(cleaned)
-        elif found[-1]:
-            found.append([])
-    return [" ".join(p) for p in found if p]
+    return [" ".join(lines) for lines in quote_paragraphs(text)]
 
 
 def quote_paragraphs(text: str) -> list[list[str]]:
-    """A quote's paragraphs, each a list of its clean lines (a quote keeps its lines)."""
+    """``text``'s paragraphs, each a list of its clean lines (a quote keeps its lines)."""
     found: list[list[str]] = [[]]
     for line in text.splitlines():
         cleaned = one_line(line)
