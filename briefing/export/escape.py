@@ -5,13 +5,13 @@ read it as structure or inline markup *where it stands*: at the start of a line 
 ``#``, ``>``, ``[``, ``-``, ``+``, ``1.`` or fence, or a line that would be a rule, a
 setext underline or a table's delimiter row; anywhere a ``]`` that could close a link
 (the briefing defines no link references, so a lone ``[its]`` stays as it is), a ``!``
-before a link of ours, a ``<``
-that could open a tag or an autolink, ``*``, ``_`` and ``~`` runs that could open or
-close emphasis or strikethrough, a backtick, a backslash before punctuation, an entity,
-``|`` in a table cell, a ``$`` that could delimit GitHub math, and the ``:`` of a bare
-``http://`` (or the dot of ``www.``) that GitHub would turn into a link. Everything
-else (sentences, paths, dotted names, hyphens, snake_case) stays as written, so the
-file reads clean.
+before a link of ours, a ``<`` that could open a tag or an autolink, ``*``, ``_`` and
+``~`` runs that could pair into emphasis or strikethrough, a backtick, a backslash
+before punctuation, an entity, ``|`` in a table cell, a ``$`` that could delimit GitHub
+math, and the ``:`` of a bare ``http://`` (or the dot of ``www.``) that GitHub would
+turn into a link. Everything else (sentences, paths, dotted names, hyphens, snake_case)
+stays as written, so the file reads clean. One thing escaping cannot stop: GitHub links
+an e-mail address (``mailto:``, or ``xmpp:`` after that prefix) however it is escaped.
 
 The tests prove it by parsing the output again, with markdown-it-py and with GitHub's
 own cmark-gfm, for arbitrary text: the text shown is the text given, and nothing else.
