@@ -1,5 +1,5 @@
-"""The user's preferences (the theme, how often feeds update), in a JSON file in the
-platformdirs config directory."""
+"""The user's preferences (the theme, how often feeds update, the briefing's author), in a
+JSON file in the platformdirs config directory."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ class Config:
     theme: str | None = None
     update_feeds_every: float | None = None
     """Hours: on launch, the app updates the feeds when the last update is older."""
+    author: str | None = None
+    """Who writes the briefings: under the title, and the Word file's author."""
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -31,11 +33,13 @@ def load_config(path: Path | None = None) -> Config:
         return Config()
     theme = data.get("theme")
     every = data.get("update_feeds_every")
+    author = data.get("author")
     return Config(
         theme=theme if isinstance(theme, str) else None,
         update_feeds_every=float(every)
         if isinstance(every, int | float) and not isinstance(every, bool) and every > 0
         else None,
+        author=author if isinstance(author, str) and author.strip() else None,
     )
 
 

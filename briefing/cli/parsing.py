@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 from briefing import __version__
 from briefing.cli.rendering import EXIT_USAGE
 from briefing.engine import DEFAULT_LIBRARY, date_span, visible
+from briefing.export.model import FORMATS
 from briefing.notes.model import CONFIDENCES, KINDS
 
 
@@ -126,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "export",
         parents=[common],
-        help="write the briefing (Markdown or HTML) from the library's notes",
+        help="write the briefing (Markdown, HTML or Word) from the library's notes",
         description="Write the notes as a sourced briefing: bottom line, key judgments, "
         "evidence, discrepancies, open questions and numbered sources.",
     )
@@ -135,13 +136,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         metavar="FILE",
-        help="where to write (default: briefing.md, or briefing.html, in this folder)",
+        help="where to write (default: briefing.md, .html or .docx, in this folder)",
     )
     p.add_argument("--title", metavar="T", help="the title (default: the notes' title)")
     p.add_argument(
         "--format",
-        choices=("md", "html"),
-        help="md or html (default: from FILE's extension, else md)",
+        choices=FORMATS,
+        help="md, html or docx (default: from FILE's extension, else md)",
     )
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     return parser

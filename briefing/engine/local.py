@@ -446,13 +446,15 @@ class WhooshEngine:
         return found
 
     def render_briefing(self, now: datetime) -> tuple[list[Note], str, str]:
-        """The notes, the briefing's title and the briefing as Markdown (a preview)."""
+        """The notes, the briefing's title and the briefing as Markdown (a preview):
+        exactly what ``export_briefing`` writes to a .md file at that time."""
         from briefing.export.markdown import render_briefing
 
         store = self.notes()
         notes = store.list()
         title = store.title() or "Briefing"
-        return notes, title, render_briefing(title, notes, self.articles_for(notes), now)
+        articles = self.articles_for(notes)
+        return notes, title, render_briefing(title, notes, articles, now, _author())
 
     def export_briefing(
         self,
@@ -461,7 +463,8 @@ class WhooshEngine:
         title: str | None = None,
         fmt: Format | None = None,
     ) -> Path:
-        """Write the briefing (Markdown, or HTML for ``fmt`` "html" or a .html path).
+        """Write the briefing (Markdown; HTML or Word for ``fmt`` "html" or "docx", or a
+        .html or .docx path).
 
         Raises:
             FileExistsError: ``path`` exists and not ``force`` (one-line message).
@@ -475,7 +478,15 @@ class WhooshEngine:
         if title is None:
             title = store.title() or "Briefing"
         chosen = fmt or format_for(path)
-        return export_briefing(notes, self.articles_for(notes), path, title, chosen, force)
+        articles = self.articles_for(notes)
+        return export_briefing(notes, articles, path, title, chosen, force, _author())
+
+
+def _author() -> str:
+    """The briefing's author: the config's ``author``, else none."""
+    from briefing.config import load_config
+
+    return load_config().author or ""
 
 
 def _first_page(query: str, filters: Filters, offset: int) -> bool:

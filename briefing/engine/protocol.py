@@ -268,7 +268,8 @@ class Engine(Protocol):
         ...
 
     def render_briefing(self, now: datetime) -> tuple[list[Note], str, str]:
-        """The notes, the briefing's title and the briefing as Markdown (a preview)."""
+        """The notes, the briefing's title and the briefing as Markdown (a preview):
+        what ``export_briefing`` writes to a .md file."""
         ...
 
     def export_briefing(
@@ -278,6 +279,7 @@ class Engine(Protocol):
         title: str | None = None,
         fmt: Format | None = None,
     ) -> Path:
-        """Write the briefing (Markdown, or HTML for ``fmt`` "html" or a .html path);
-        returns the path written. ``title`` defaults to the briefing's own."""
+        """Write the briefing (Markdown; HTML or Word for ``fmt`` "html" or "docx", or a
+        .html or .docx path); returns the path written. ``title`` defaults to the
+        briefing's own."""
         ...

@@ -1,1 +1,2 @@
-"""The export stage: notes to a sourced Markdown (or HTML) briefing."""
+"""The export stage: notes to a sourced briefing, built once as a document and written
+as Markdown, HTML or Word."""

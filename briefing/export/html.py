@@ -1,4 +1,5 @@
-"""The Markdown briefing as one standalone HTML5 page (no scripts, no external files)."""
+"""The Markdown briefing as one standalone HTML5 page (no scripts, no external files),
+with print CSS so that a browser's "print to PDF" gives a clean document."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ from markdown_it.token import Token
 
 from briefing.export.markdown import one_line, source_anchor
 
-# Readable line length, bordered tables; kept inline so the file stands alone.
+# Readable line length, bordered tables; kept inline so the file stands alone. For
+# print (a browser's "print to PDF"): each section after the first on a new page, no
+# heading left at a page's foot, no quote, table row or source cut across pages, the
+# table's header on each page, and the address printed after a link whose text does not
+# already show it.
 _STYLE = """\
 body { max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5;
        font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1a1a1a; }
@@ -23,7 +28,20 @@ th, td { border: 1px solid #999; padding: 0.3rem 0.5rem; text-align: left;
 th { background: #eee; }
 a { color: #0645ad; }
 li:target { background: #fff3b0; }
-@media print { a { color: inherit; } }
+@page { margin: 2cm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 11pt; color: #000; }
+  a { color: inherit; text-decoration: none; }
+  h2 ~ h2 { break-before: page; page-break-before: always; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  blockquote, tr, li, p { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  blockquote { background: none; }
+  a[href^="http"]:not(.address)::after, a[href^="mailto:"]:not(.address)::after {
+    content: " (" attr(href) ")"; font-size: 90%; overflow-wrap: anywhere;
+  }
+  a.address { overflow-wrap: anywhere; }
+}
 """
 
 # Defence in depth: even if something slipped through, the page may run no script and
@@ -53,6 +71,16 @@ def _mark_sources(tokens: list[Token]) -> None:
             number += 1
 
 
+def _mark_addresses(md: MarkdownIt, tokens: list[Token]) -> None:
+    """Class "address" on each link whose text is its address: print adds no copy."""
+    for token in tokens:
+        children = token.children or []
+        for i, child in enumerate(children[:-1]):
+            text = children[i + 1].content
+            if child.type == "link_open" and md.normalizeLink(text) == child.attrGet("href"):
+                child.attrJoin("class", "address")
+
+
 # Exactly the anchors render_briefing writes; escaped text would read "\\<a", never "<a".
 _SOURCE_TARGET = re.compile(r'(?<!\\)<a id="source-\d+"></a>')
 
@@ -70,6 +98,7 @@ def render_html(markdown_text: str, title: str) -> str:
     # passing through: drop them; the list items get the same ids below.
     tokens = md.parse(_SOURCE_TARGET.sub("", markdown_text), env)
     _mark_sources(tokens)
+    _mark_addresses(md, tokens)
     body = md.renderer.render(tokens, md.options, env)
     page_title = escape(one_line(title) or "Briefing")
     return (

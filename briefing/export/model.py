@@ -5,10 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-Format = Literal["md", "html"]
-"""Markdown, or a standalone HTML page."""
+Format = Literal["md", "html", "docx"]
+"""Markdown, a standalone HTML page, or a Word file."""
+
+FORMATS: tuple[Format, ...] = ("md", "html", "docx")
 
 
 def format_for(path: Path) -> Format:
-    """The format a file name asks for: HTML for ``.html``/``.htm``, else Markdown."""
-    return "html" if path.suffix.lower() in (".html", ".htm") else "md"
+    """The format a file name asks for: HTML for ``.html``/``.htm``, Word for ``.docx``,
+    else Markdown."""
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        return "html"
+    return "docx" if suffix == ".docx" else "md"

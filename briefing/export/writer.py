@@ -7,13 +7,24 @@ from datetime import datetime
 from pathlib import Path
 
 from briefing.corpus.model import Article
+from briefing.export.document import Document, build_document
 from briefing.export.html import render_html
-from briefing.export.markdown import render_briefing
+from briefing.export.markdown import render_markdown
 from briefing.export.model import Format, format_for
 from briefing.fileio import write_atomic
 from briefing.notes.model import Note
 
-__all__ = ["Format", "export_briefing", "format_for"]
+__all__ = ["Format", "export_briefing", "format_for", "render"]
+
+
+def render(document: Document, fmt: Format) -> str | bytes:
+    """``document`` in ``fmt``: Markdown text, an HTML page, or a Word file's bytes."""
+    if fmt == "docx":
+        from briefing.export.docx import render_docx  # python-docx only when asked for
+
+        return render_docx(document)
+    markdown = render_markdown(document)
+    return render_html(markdown, document.title) if fmt == "html" else markdown
 
 
 def export_briefing(
@@ -23,6 +34,7 @@ def export_briefing(
     title: str,
     fmt: Format,
     force: bool,
+    author: str = "",
 ) -> Path:
     """Render the briefing and write it to ``path`` atomically; return the path written.
 
@@ -32,8 +44,7 @@ def export_briefing(
         FileExistsError: ``path`` exists and ``force`` is False (one-line message).
         OSError: the file could not be written (one-line message naming it).
     """
-    markdown = render_briefing(title, notes, articles, datetime.now())
-    text = render_html(markdown, title) if fmt == "html" else markdown
+    text = render(build_document(title, notes, articles, datetime.now(), author), fmt)
     try:
         write_atomic(path, text, overwrite=force)
     except FileExistsError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -142,10 +143,61 @@ async def test_the_analyst_flow_from_quotes_to_an_exported_briefing(tmp_path: Pa
     assert "](#source-1)" in text and "Zero Hedge" in text
     assert headings
     # The pinned conflict is a table row with both sources' values.
-    assert "three American contractors" in text and "three U\\.S\\. servicemen" in text
+    assert "three American contractors" in text and "three U.S. servicemen" in text
 
     # Reopen the app: every note is where it was left.
     again = make_app()
     async with again.run_test(size=(120, 40)) as pilot:
         await settle(again, pilot)
         assert len(again.engine.notes().list()) == count
+
+
+async def test_the_app_exports_word_by_the_name_and_previews_the_markdown(
+    tmp_path: Path,
+) -> None:
+    """The export picks the format by the name's ending; the preview is the .md export."""
+    import docx
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        store = app.engine.notes()
+        article = app.engine.article(app.engine.resolve("003"))
+        assert article is not None
+        store.set_title("Strikes in Syria and Iraq")
+        store.add(kind="summary", comment="U.S. strikes follow the attack in Jordan.")
+        store.add(
+            kind="evidence",
+            comment="Same count as the other outlet.",
+            article_id=article.id,
+            anchor=store.anchor_for(article.body, 0, article.body.index(".") + 1),
+        )
+        await pilot.press("escape", "b")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, NotesScreen)
+
+        markdown = tmp_path / "briefing.md"
+        target = tmp_path / "briefing.docx"
+        for path in (markdown, target):
+            await pilot.press("e")
+            await pilot.pause()
+            assert isinstance(app.screen, Ask)
+            app.screen.query_one(Input).value = str(path)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert path.exists()
+        preview = screen.query_one("#preview", Markdown).source
+
+    def undated(text: str) -> str:
+        return re.sub(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d", "", text)
+
+    assert undated(preview) == undated(markdown.read_text(encoding="utf-8"))
+    assert "U.S. strikes follow the attack in Jordan." in preview
+    word = docx.Document(str(target))
+    styles = [(p.style.name if p.style else "", p.text) for p in word.paragraphs]
+    assert styles[0] == ("Title", "Strikes in Syria and Iraq")
+    assert ("Heading 1", "Bottom line up front") in styles
+    assert ("Heading 1", "Sources") in styles
+    assert any(style == "Quote" for style, _ in styles)
+    assert word.core_properties.title == "Strikes in Syria and Iraq"

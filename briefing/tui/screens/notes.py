@@ -135,7 +135,7 @@ class NotesScreen(WorkerScreen):
             "e",
             "export",
             "Export",
-            tooltip="Write the briefing (.md, or .html); asks before overwriting",
+            tooltip="Write the briefing (.md, .html or .docx); asks before overwriting",
         ),
         Binding("slash", "filter", "Filter", key_display="/", tooltip="Filter the notes"),
     ]
@@ -331,7 +331,8 @@ class NotesScreen(WorkerScreen):
             else:
                 self._export(path, False)
 
-        self.app.push_screen(Ask("Export the briefing to (.md or .html)", default), where)
+        question = "Export the briefing to (.md, .html or .docx: by the name's ending)"
+        self.app.push_screen(Ask(question, default), where)
 
     @work(thread=True, group="export", name="exporting the briefing", exit_on_error=False)
     def _export(self, path: Path, force: bool) -> None:
