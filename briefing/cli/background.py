@@ -7,8 +7,10 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
+from briefing.cli.rendering import ProgressBar
 from briefing.engine import (
     Engine,
+    IngestReport,
     LibraryError,
     load_library,
     open_engine,
@@ -33,6 +35,30 @@ def finish_in_background(name: str, stories: SyncReport | None) -> None:
 
 _ENGINES: list[Engine] = []
 """The engines this command opened: what they did on their own is said at the end."""
+
+
+def update_library(engine: Engine, show_progress: bool) -> IngestReport:
+    """Index the library, with a progress bar when ``show_progress``: every article is
+    searchable when it returns; a large update's merging is left to :func:`after_update`."""
+    bar = ProgressBar(sys.stderr) if show_progress else None
+    try:
+        return engine.update(bar, compact=False)
+    finally:
+        if bar:
+            bar.close()
+
+
+def after_update(
+    engine: Engine, name: str, report: IngestReport, group: bool, inline_limit: int
+) -> None:
+    """Bring the stories up to date after an update (``inline_limit`` articles at most
+    here, more in the background when ``group``), and leave a large update's merging to
+    a process of its own."""
+    stories = engine.sync_stories(limit=inline_limit) if group else None
+    if report.compaction_due:
+        finish_in_background(name, stories)
+    elif stories is not None:
+        group_stories(engine, name, stories)
 
 
 def engine_for(name: str) -> Engine:

@@ -9,12 +9,11 @@ import sys
 from pathlib import Path
 
 from briefing import locations
-from briefing.cli.background import engine_for, finish_in_background, group_stories
+from briefing.cli.background import after_update, engine_for, group_stories, update_library
 from briefing.cli.parsing import UsageError, parse_date
 from briefing.cli.rendering import (
     EXIT_FAILURE,
     EXIT_OK,
-    ProgressBar,
     Style,
     article_json,
     byline,
@@ -92,23 +91,12 @@ def _cmd_index(args: argparse.Namespace, name: str) -> int:
     if added or not (library.directory / "library.json").exists():
         library.save()
     engine = open_engine(library)
-    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.json else None
-    try:
-        # Every article is searchable when it returns; the merging of a large update's
-        # segments goes on in the background.
-        report = engine.update(bar, compact=False)
-    finally:
-        if bar:
-            bar.close()
+    report = update_library(engine, sys.stderr.isatty() and not args.json)
     if args.json:
         print_json({"library": name, **report.to_json()})
     else:
         print_report(name, report, [e.path for e in added])
-    stories = None if args.no_stories else engine.sync_stories(limit=INLINE_STORY_ARTICLES)
-    if report.compaction_due:
-        finish_in_background(name, stories)
-    elif stories is not None:
-        group_stories(engine, name, stories)
+    after_update(engine, name, report, not args.no_stories, INLINE_STORY_ARTICLES)
     return EXIT_OK
 
 

@@ -13,11 +13,10 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from briefing.cli.background import finish_in_background, group_stories
+from briefing.cli.background import after_update, update_library
 from briefing.cli.rendering import (
     EXIT_FAILURE,
     EXIT_OK,
-    ProgressBar,
     fail,
     print_json,
     print_report,
@@ -165,25 +164,14 @@ def _index(name: str, args: argparse.Namespace) -> tuple[IngestReport, Engine]:
     """Index the library (its web folder among its folders), as `briefing index` does."""
     # Loaded again: fetching may have added the web folder to the library's settings.
     engine: Engine = open_engine(load_library(name))
-    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.json else None
-    try:
-        report = engine.update(bar, compact=False)
-    finally:
-        if bar:
-            bar.close()
-    return report, engine
+    return update_library(engine, sys.stderr.isatty() and not args.json), engine
 
 
 def _after_index(
     engine: Engine, name: str, args: argparse.Namespace, report: IngestReport | None
 ) -> None:
-    if report is None:
-        return
-    stories = None if args.no_stories else engine.sync_stories(limit=INLINE_STORY_ARTICLES)
-    if report.compaction_due:
-        finish_in_background(name, stories)
-    elif stories is not None:
-        group_stories(engine, name, stories)
+    if report is not None:
+        after_update(engine, name, report, not args.no_stories, INLINE_STORY_ARTICLES)
 
 
 def _when(moment: datetime | None) -> str | None:

@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from briefing.corpus.formats.common import parse_instant
 from briefing.corpus.model import Article
 
 UNKNOWN_SOURCE = "(unknown)"
@@ -70,19 +71,9 @@ def doc_to_article(fields: dict[str, Any]) -> Article:
         inferred=inferred,
         warnings=warnings,
         content_hash=fields.get("content_hash") or "",
-        fetched=_fetched(fields.get("fetched")),
+        fetched=parse_instant(fields.get("fetched")),
         pages=_pages(fields.get("pages")),
     )
-
-
-def _fetched(value: object) -> datetime | None:
-    """The stored fetch time (an ISO 8601 string), or None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _pages(value: Any) -> tuple[int, ...]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lxml import etree  # type: ignore[import-untyped]  # no stubs in the dev deps
 
+from briefing.corpus.formats.common import parse_instant
 from briefing.corpus.sanitize import sanitize_line
 from briefing.fileio import write_atomic
 from briefing.web.fetch import FetchError, check_url
@@ -139,7 +140,7 @@ class Subscriptions:
             return None
         with self._db() as db:
             (value,) = db.execute("SELECT MAX(last_fetch) FROM feeds").fetchone()
-        return _moment(value)
+        return parse_instant(value)
 
 
 def read_opml(path: Path) -> tuple[list[tuple[str, str | None]], list[str]]:
@@ -212,8 +213,8 @@ def _feed(row: tuple[object, ...]) -> Feed:
     return Feed(
         url=str(url),
         title=str(title) if title else None,
-        added=_moment(added),
-        last_fetch=_moment(last_fetch),
+        added=parse_instant(added),
+        last_fetch=parse_instant(last_fetch),
         status=str(status),
         ok=None if ok is None else bool(ok),
         items=int(items) if isinstance(items, int) else 0,
@@ -228,12 +229,3 @@ def _clean(value: str | None) -> str | None:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def _moment(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
