@@ -90,12 +90,12 @@ def _cmd_feeds(args: argparse.Namespace, name: str) -> int:
             if args.json:
                 print_json(opml.to_json())
             else:
-                say(f"{len(opml.added)} feeds added, {len(opml.already)} already subscribed.")
+                say(f"{_feeds(len(opml.added))} added, {len(opml.already)} already subscribed.")
                 for problem in opml.problems:
                     print(f"briefing: skipped: {visible(problem)}", file=sys.stderr)
         elif action == "export":
             count = web.export_opml(args.file, force=args.force)
-            say(f"{count} feeds written to {visible(str(args.file))}.")
+            say(f"{_feeds(count)} written to {visible(str(args.file))}.")
         elif args.json:
             print_json({"library": name, "feeds": [f.to_json() for f in web.feeds()]})
         else:
@@ -114,7 +114,7 @@ def _print_feeds(feeds: list[Feed]) -> None:
     if not feeds:
         say("No feeds yet: subscribe with `briefing feeds add URL`.")
     else:
-        say(f"{len(feeds)} feed{'s' if len(feeds) != 1 else ''}")
+        say(_feeds(len(feeds)))
 
 
 def _cmd_update(args: argparse.Namespace, name: str) -> int:
@@ -172,6 +172,10 @@ def _after_index(
 ) -> None:
     if report is not None:
         after_update(engine, name, report, not args.no_stories, INLINE_STORY_ARTICLES)
+
+
+def _feeds(count: int) -> str:
+    return f"{count} feed" if count == 1 else f"{count} feeds"
 
 
 def _when(moment: datetime | None) -> str | None:

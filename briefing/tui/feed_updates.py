@@ -66,7 +66,8 @@ class FeedUpdatesApp(App[None]):
         self.feeds_report = report
         summary = f"Feeds updated: {report.new} new items"
         if report.failed:
-            summary += f"; {len(report.failed)} feeds failed (ctrl+l shows why)"
+            failed = len(report.failed)
+            summary += f"; {failed} feed{'s' * (failed != 1)} failed (ctrl+l shows why)"
         if report.failed:
             self.notify(visible(summary), severity="warning", markup=False)
         else:

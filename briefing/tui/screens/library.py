@@ -382,7 +382,8 @@ class LibraryScreen(WorkerScreen):
         if report is None:
             return
         failed = report.failed
-        message = f"Feeds updated: {report.new} new items from {len(report.feeds)} feeds"
+        feeds = len(report.feeds)
+        message = f"Feeds updated: {report.new} new items from {feeds} feed{'s' * (feeds != 1)}"
         if failed:
             first = failed[0]
             # The app's notification says so too: the status line alone here.
