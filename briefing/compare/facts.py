@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 from briefing.compare.align import idf_from, similarity, split_sentences
 from briefing.compare.facts_counts import PERSON, SPECIFIC, counts
-from briefing.compare.facts_dates import dates
+from briefing.compare.facts_dates import date_label, dates
 from briefing.compare.facts_durations import durations
 from briefing.compare.facts_measures import GENERIC, measures
 from briefing.compare.facts_numbers import Numbered
@@ -359,7 +359,8 @@ def _group_others(facts: list[Fact]) -> list[FactGroup]:
             by_key[("attribution", said_by.get(key, key))].append(fact)
     groups = []
     for (kind, _), members in by_key.items():
-        key = members[0].value if kind == "date" else f"said by {members[0].value}"
+        value = members[0].value
+        key = date_label(value) if kind == "date" else f"said by {value}"
         groups.append(FactGroup(key=key, kind=members[0].kind, facts=tuple(members)))
     return groups
 

@@ -56,6 +56,23 @@ def dates(article_id: str, sentence: str, offset: int) -> list[Fact]:
     return out
 
 
+_ISO_DATE = re.compile(r"(?P<year>\d{4}|-)-(?P<month>\d{2})(?:-(?P<day>\d{2}))?")
+
+
+def date_label(value: str) -> str:
+    """A date fact's value as a reader says it: "2024-01-28" → "January 28, 2024",
+    "--02-02" → "February 2", "2024-02" → "February 2024"; a weekday as it is."""
+    m = _ISO_DATE.fullmatch(value)
+    if m is None or not 1 <= int(m.group("month")) <= 12:
+        return value
+    month = _MONTHS.split("|")[int(m.group("month")) - 1]
+    year = "" if m.group("year") == "-" else m.group("year")
+    if m.group("day") is None:
+        return f"{month} {year}".strip()
+    day = f"{month} {int(m.group('day'))}"
+    return f"{day}, {year}" if year else day
+
+
 def _dated_event(sentence: str) -> str:
     """The first event word of the sentence ("drone attack", "strikes"), or ""."""
     m = _EVENTS.search(sentence)

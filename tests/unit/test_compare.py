@@ -263,6 +263,14 @@ def test_dates_are_extracted_with_iso_values() -> None:
     assert first.thing == "drone attack"
 
 
+def test_date_groups_are_labelled_as_a_reader_says_dates() -> None:
+    a = make("a", "The vote was held on March 3, 2021, and counted by 9 March.")
+    b = make("b", "Voters went to the polls on 3 March 2021; the count ended in March 2021.")
+    labels = {g.key for g in compare([a, b]).facts if g.kind == "date"}
+    assert {"March 3, 2021", "March 9", "March 2021"} <= labels
+    assert not any(label[:1].isdigit() or label.startswith("-") for label in labels)
+
+
 def test_attributions() -> None:
     body = (
         "According to CENTCOM, the targets included command centres. "
